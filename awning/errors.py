@@ -1,0 +1,26 @@
+"""Refusals raised by services.
+
+Field-level problems are django.core.exceptions.ValidationError (forms show them next to the
+field). Everything else a service refuses is a DomainError: the admin and views turn it into a
+message or a 4xx, never a 500. Message texts are constants so tests can assert on them.
+"""
+
+
+class DomainError(Exception):
+    """A business rule refused the operation; ``str(error)`` is fit to show the user."""
+
+
+class StaleEditError(DomainError):
+    """The row changed since the form that is being saved was loaded."""
+
+
+class InvalidTransition(DomainError):
+    """The requested stage change is not allowed from the order's current stage."""
+
+
+class AlreadyProcessed(DomainError):
+    """A one-time operation (e.g. converting a check-in) was already done."""
+
+
+class AlreadyLinked(DomainError):
+    """A repair order is linked to another work order and the user did not ask to relink."""

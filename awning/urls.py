@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Awning back office"
+admin.site.site_title = "Awning back office"
+admin.site.index_title = "Shop"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,142 @@
+"""Every write to sources, customers and the catalog."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accounts.models import User
+from awning.services import (
+    CUSTOMER_NUMBER,
+    apply_fields,
+    lock_for_edit,
+    next_number,
+    normalise_item_text,
+    save_version,
+    validate,
+)
+
+from .models import CatalogItem, Customer, Source
+
+SOURCE_FIELDS = ("name", "address", "city", "state", "zip_code", "phone", "fax", "email", "is_sail_loft", "is_placeholder")
+CUSTOMER_FIELDS = (
+    "name", "contact", "address", "address2", "city", "state", "zip_code", "home_phone", "work_phone",
+    "cell_phone", "email", "mail_address", "mail_city", "mail_state", "mail_zip", "source", "previous_source",
+)
+CATALOG_FIELDS = ("description", "material", "condition", "colour", "size", "price", "quantity")
+
+
+@transaction.atomic
+def create_source(*, fields: Mapping[str, Any]) -> Source:
+    source = apply_fields(Source(), fields, SOURCE_FIELDS)
+    validate(source)
+    source.save()
+    return source
+
+
+@transaction.atomic
+def update_source(*, source: Source, fields: Mapping[str, Any]) -> Source:
+    """Locks the source row; a rename keeps every reference (sources have a surrogate key)."""
+    source = Source.objects.select_for_update(no_key=True).get(pk=source.pk)
+    apply_fields(source, fields, SOURCE_FIELDS)
+    validate(source)
+    source.save()
+    return source
+
+
+@transaction.atomic
+def delete_source(*, source: Source) -> None:
+    """Raises ProtectedError while customers or orders still refer to the source."""
+    source.delete()
+
+
+@transaction.atomic
+def create_customer(*, fields: Mapping[str, Any], created_by: User | None) -> Customer:
+    """Create a customer with the next customer number (taken in this transaction)."""
+    customer = apply_fields(Customer(updated_by=created_by), fields, CUSTOMER_FIELDS)
+    validate(customer, exclude=["number"])
+    customer.number = next_number(CUSTOMER_NUMBER)
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def update_customer(
+    *, customer: Customer, fields: Mapping[str, Any], expected_version: int | None, updated_by: User | None
+) -> Customer:
+    """Locks the customer row and refuses a stale ``expected_version`` (StaleEditError)."""
+    customer = lock_for_edit(Customer.objects, pk=customer.pk, expected_version=expected_version)
+    apply_fields(customer, fields, CUSTOMER_FIELDS)
+    validate(customer)
+    return save_version(customer, actor=updated_by)
+
+
+@transaction.atomic
+def delete_customer(*, customer: Customer) -> None:
+    """Raises ProtectedError while the customer has orders or check-ins."""
+    customer.delete()
+
+
+def description_key(description: str) -> str:
+    return " ".join(description.split()).casefold()
+
+
+def _catalog_identity(*, customer: Customer, values: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "customer": customer,
+        "description_key": description_key(values["description"]),
+        "material": values.get("material", ""),
+        "colour": values.get("colour", ""),
+        "condition": values.get("condition", ""),
+        "size": values.get("size", ""),
+    }
+
+
+@transaction.atomic
+def create_catalog_item(*, customer: Customer, fields: Mapping[str, Any]) -> CatalogItem:
+    item = apply_fields(CatalogItem(customer=customer), normalise_item_text(dict(fields)), CATALOG_FIELDS)
+    item.description_key = description_key(item.description)
+    validate(item, exclude=["customer"])
+    item.save()
+    return item
+
+
+@transaction.atomic
+def update_catalog_item(*, item: CatalogItem, fields: Mapping[str, Any]) -> CatalogItem:
+    item = CatalogItem.objects.select_for_update(no_key=True).get(pk=item.pk)
+    apply_fields(item, normalise_item_text(dict(fields)), CATALOG_FIELDS)
+    item.description_key = description_key(item.description)
+    validate(item, exclude=["customer"])
+    item.save()
+    return item
+
+
+@transaction.atomic
+def delete_catalog_item(*, item: CatalogItem) -> None:
+    """Order lines that came from the item keep their text and lose the link (SET_NULL)."""
+    item.delete()
+
+
+@transaction.atomic
+def record_catalog_item(*, customer: Customer, values: Mapping[str, Any], quantity: int) -> CatalogItem:
+    """Add a newly typed order item to the customer's catalog, or raise the matching row's quantity.
+
+    One row per (customer, folded description, material, colour, condition, size), enforced by a
+    unique constraint. The quantity moves with F() in one UPDATE, so concurrent orders adding the
+    same item end with one row whose quantity is their sum. When two transactions both find no row,
+    the second INSERT waits on the unique index and fails once the first commits; it then adds its
+    quantity to the row the first created (inside a savepoint, so the caller's transaction survives).
+    """
+    values = normalise_item_text(dict(values))
+    identity = _catalog_identity(customer=customer, values=values)
+    if CatalogItem.objects.filter(**identity).update(quantity=F("quantity") + quantity):
+        return CatalogItem.objects.get(**identity)
+    try:
+        with transaction.atomic():
+            return CatalogItem.objects.create(
+                **identity, description=values["description"], price=values.get("price"), quantity=quantity
+            )
+    except IntegrityError:
+        CatalogItem.objects.filter(**identity).update(quantity=F("quantity") + quantity)
+        return CatalogItem.objects.get(**identity)

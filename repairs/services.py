@@ -1,0 +1,183 @@
+"""Every write to repair orders, their items and files, and their link to a work order."""
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from awning.errors import AlreadyLinked, InvalidTransition
+from awning.services import (
+    REPAIR_ORDER_NUMBER,
+    apply_fields,
+    attach_file,
+    build_lines,
+    lock_for_edit,
+    next_number,
+    save_version,
+    validate,
+    validate_dates,
+)
+from customers.models import Customer
+from workorders.models import WorkOrder
+
+from .models import RepairOrder, RepairOrderFile, RepairOrderItem
+
+ItemData = Mapping[str, Any]
+
+REPAIR_ORDER_FIELDS = (
+    "name", "link_note", "quote", "rush", "firm_rush", "needs_cleaning", "date_in", "date_required",
+    "sent_out_on", "returned_on", "item_type", "repair_type", "repaired_by", "material_list",
+    "customer_price", "storage_time", "rack_number", "location", "final_location", "return_method",
+    "return_to", "special_instructions",
+)
+
+LINKED_ELSEWHERE = (
+    "Repair order {repair} is already linked to work order {current}. "
+    "Tick “relink” to move the link to work order {target}."
+)
+WORK_ORDER_TAKEN = (
+    "Work order {target} is already linked to repair order {other}. "
+    "Tick “relink” to move that link to repair order {repair}."
+)
+ALREADY_COMPLETED = "Repair order {number} is already completed."
+ONLY_MANAGERS_COMPLETE = "Only managers can complete repair orders."
+
+
+def validate_repair_order(repair_order: RepairOrder) -> None:
+    validate_dates(date_in=repair_order.date_in, date_required=repair_order.date_required)
+    validate(repair_order, exclude=["number", "customer"])
+
+
+@transaction.atomic
+def create_repair_order(
+    *,
+    customer: Customer,
+    fields: Mapping[str, Any],
+    items: Sequence[ItemData],
+    work_order: WorkOrder | None = None,
+    relink: bool = False,
+    created_by: User | None,
+) -> RepairOrder:
+    """Create a repair order with its items and the next repair-order number, optionally linked
+    to a work order (see link_repair). Items never touch the customer's catalog."""
+    repair_order = apply_fields(
+        RepairOrder(customer=customer, created_by=created_by, updated_by=created_by), fields, REPAIR_ORDER_FIELDS
+    )
+    repair_order.name = repair_order.name or customer.name
+    validate_repair_order(repair_order)
+    lines = build_lines(RepairOrderItem, parent_field="repair_order", parent=repair_order, items=items)
+    repair_order.number = next_number(REPAIR_ORDER_NUMBER)
+    repair_order.save()
+    RepairOrderItem.objects.bulk_create(lines)
+    if work_order is not None:
+        _link(repair_order, work_order, relink=relink)
+    return repair_order
+
+
+@transaction.atomic
+def update_repair_order(
+    *,
+    repair_order: RepairOrder,
+    fields: Mapping[str, Any],
+    items: Sequence[ItemData] | None = None,
+    expected_version: int | None,
+    updated_by: User | None,
+) -> RepairOrder:
+    """Locks the repair order row; refuses a stale ``expected_version``; replaces the items when
+    given (delete and re-insert under the lock, so readers see the old list or the new one)."""
+    repair_order = lock_for_edit(RepairOrder.objects, pk=repair_order.pk, expected_version=expected_version)
+    apply_fields(repair_order, fields, REPAIR_ORDER_FIELDS)
+    validate_repair_order(repair_order)
+    if items is not None:
+        _replace_lines(repair_order, items)
+    return save_version(repair_order, actor=updated_by)
+
+
+@transaction.atomic
+def replace_repair_items(
+    *, repair_order: RepairOrder, items: Sequence[ItemData], expected_version: int | None, updated_by: User | None
+) -> RepairOrder:
+    """Replace all items in one transaction with the repair order row locked."""
+    repair_order = lock_for_edit(RepairOrder.objects, pk=repair_order.pk, expected_version=expected_version)
+    _replace_lines(repair_order, items)
+    return save_version(repair_order, actor=updated_by)
+
+
+def _replace_lines(repair_order: RepairOrder, items: Sequence[ItemData]) -> None:
+    lines = build_lines(RepairOrderItem, parent_field="repair_order", parent=repair_order, items=items)
+    repair_order.items.all().delete()
+    RepairOrderItem.objects.bulk_create(lines)
+
+
+@transaction.atomic
+def link_repair(
+    *, repair_order: RepairOrder, work_order: WorkOrder | None, relink: bool = False, linked_by: User | None
+) -> RepairOrder:
+    """Link the repair order to ``work_order`` (None unlinks).
+
+    Locks the repair order row, then the work order row — always in that order, so two linkers
+    cannot deadlock. A repair order linked elsewhere, or a work order that already has another
+    repair order, is refused with AlreadyLinked unless ``relink`` is set; the one-to-one
+    constraint makes a double link impossible even for code that skips this function.
+    """
+    repair_order = RepairOrder.objects.select_for_update(no_key=True).get(pk=repair_order.pk)
+    if work_order is None:
+        repair_order.work_order = None
+    else:
+        _link(repair_order, work_order, relink=relink)
+    return save_version(repair_order, actor=linked_by)
+
+
+def _link(repair_order: RepairOrder, work_order: WorkOrder, *, relink: bool) -> None:
+    """Caller holds the repair order's row lock."""
+    work_order = WorkOrder.objects.select_for_update(no_key=True).get(pk=work_order.pk)
+    if repair_order.work_order_id == work_order.pk:
+        return
+    if repair_order.work_order_id and not relink:
+        raise AlreadyLinked(
+            LINKED_ELSEWHERE.format(
+                repair=repair_order.number, current=repair_order.work_order.number, target=work_order.number
+            )
+        )
+    other = RepairOrder.objects.select_for_update(no_key=True).filter(work_order=work_order).first()
+    if other is not None:
+        if not relink:
+            raise AlreadyLinked(
+                WORK_ORDER_TAKEN.format(target=work_order.number, other=other.number, repair=repair_order.number)
+            )
+        RepairOrder.objects.filter(pk=other.pk).update(work_order=None, version=other.version + 1)
+    repair_order.work_order = work_order
+    repair_order.save(update_fields=["work_order"])
+
+
+@transaction.atomic
+def complete_repair_order(*, repair_order: RepairOrder, on: date | None = None, completed_by: User) -> RepairOrder:
+    """Locks the repair order; managers only."""
+    if not completed_by.has_perm("repairs.complete_repairorder"):
+        raise PermissionDenied(ONLY_MANAGERS_COMPLETE)
+    repair_order = lock_for_edit(RepairOrder.objects, pk=repair_order.pk, expected_version=None)
+    if repair_order.completed_on:
+        raise InvalidTransition(ALREADY_COMPLETED.format(number=repair_order.number))
+    repair_order.completed_on = on or timezone.localdate()
+    return save_version(repair_order, actor=completed_by)
+
+
+@transaction.atomic
+def delete_repair_order(*, repair_order: RepairOrder) -> None:
+    RepairOrder.objects.select_for_update().get(pk=repair_order.pk).delete()  # full lock: the row goes
+
+
+@transaction.atomic
+def add_repair_order_file(*, repair_order: RepairOrder, upload, uploaded_by: User | None) -> RepairOrderFile:
+    return attach_file(
+        RepairOrderFile, owner_field="repair_order", owner=repair_order, upload=upload, uploaded_by=uploaded_by
+    )
+
+
+@transaction.atomic
+def delete_repair_order_file(*, attachment: RepairOrderFile) -> None:
+    attachment.delete()

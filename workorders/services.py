@@ -1,0 +1,302 @@
+"""Every write to work orders, their items, stages, files and check-ins.
+
+Each public function owns its transaction (nestable: called from the admin it becomes a savepoint
+of the admin's transaction) and states what it locks.
+"""
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from awning.choices import QuoteStatus
+from awning.errors import AlreadyProcessed, InvalidTransition
+from awning.services import (
+    WORK_ORDER_NUMBER,
+    apply_fields,
+    attach_file,
+    build_lines,
+    lock_for_edit,
+    next_number,
+    save_version,
+    validate,
+    validate_dates,
+)
+from customers.models import Customer
+from customers.services import record_catalog_item
+
+from .models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
+from .stages import STAGE_DATE_FIELD, Stage, can_move
+
+ItemData = Mapping[str, Any]
+
+WORK_ORDER_FIELDS = (
+    "name", "ship_to", "quote", "rush", "firm_rush", "is_cushion", "repairs_needed", "date_in",
+    "date_required", "storage_time", "rack_number", "return_method", "return_to",
+    "special_instructions", "repair_note",
+)
+CHECK_IN_FIELDS = (
+    "date_in", "date_required", "rush", "repairs_needed", "storage_time", "rack_number", "return_to",
+    "special_instructions",
+)
+
+CANNOT_MOVE = "Work order {number} is {current}; it cannot be moved to {target}."
+ONLY_MANAGERS_COMPLETE = "Only managers can complete work orders."
+NOT_ALLOWED_TO_MOVE = "You are not allowed to change the stage of work orders."
+FINAL_LOCATION_REQUIRED = "Say where the packaged goods were put."
+CHECK_IN_PROCESSED = "Check-in {pk} was already converted into work order {number}; it can no longer be changed."
+
+
+def validate_work_order(work_order: WorkOrder) -> None:
+    """Field rules, called by the admin form's clean() and again inside the services."""
+    validate_dates(date_in=work_order.date_in, date_required=work_order.date_required)
+    validate(work_order, exclude=["number", "customer"])
+
+
+@transaction.atomic
+def create_work_order(
+    *, customer: Customer, fields: Mapping[str, Any], items: Sequence[ItemData], created_by: User | None
+) -> WorkOrder:
+    """Create a work order with its items and the next work-order number.
+
+    Newly typed items enter the customer's catalog (record_catalog_item). The number is taken
+    last, after validation, and inside this transaction: a failure gives it back.
+    """
+    work_order = WorkOrder(customer=customer, created_by=created_by, updated_by=created_by, ship_to=customer.source)
+    apply_fields(work_order, fields, WORK_ORDER_FIELDS)
+    work_order.name = work_order.name or customer.name
+    work_order.stage = Stage.QUEUED if work_order.quote == QuoteStatus.APPROVED else Stage.AWAITING_QUOTE
+    validate_work_order(work_order)
+    lines = build_lines(WorkOrderItem, parent_field="work_order", parent=work_order, items=items)
+    work_order.number = next_number(WORK_ORDER_NUMBER)
+    work_order.save()
+    _save_lines(work_order, lines, items)
+    _log(work_order, kind=WorkOrderEvent.Kind.CREATED, from_stage="", actor=created_by)
+    return work_order
+
+
+@transaction.atomic
+def update_work_order(
+    *,
+    work_order: WorkOrder,
+    fields: Mapping[str, Any],
+    items: Sequence[ItemData] | None = None,
+    expected_version: int | None,
+    updated_by: User | None,
+) -> WorkOrder:
+    """Edit fields and, when ``items`` is given, replace the items, as one versioned change.
+
+    Locks the work order row; refuses a stale ``expected_version``. Approving the quote of an
+    order awaiting it queues the order; withdrawing approval of a queued order un-queues it.
+    """
+    work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
+    apply_fields(work_order, fields, WORK_ORDER_FIELDS)
+    validate_work_order(work_order)
+    if items is not None:
+        _replace_lines(work_order, items)
+    _follow_quote(work_order, actor=updated_by)
+    return save_version(work_order, actor=updated_by)
+
+
+@transaction.atomic
+def replace_work_order_items(
+    *, work_order: WorkOrder, items: Sequence[ItemData], expected_version: int | None, updated_by: User | None
+) -> WorkOrder:
+    """Replace all items of the order in one transaction, with the order row locked.
+
+    Readers keep seeing the old items until commit; a failure after the delete rolls it back;
+    two concurrent replacements serialise on the lock, so the result is one list or the other.
+    """
+    work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
+    _replace_lines(work_order, items)
+    return save_version(work_order, actor=updated_by)
+
+
+def _replace_lines(work_order: WorkOrder, items: Sequence[ItemData]) -> None:
+    lines = build_lines(WorkOrderItem, parent_field="work_order", parent=work_order, items=items)
+    work_order.items.all().delete()
+    _save_lines(work_order, lines, items)
+
+
+def _save_lines(work_order: WorkOrder, lines: list[WorkOrderItem], items: Sequence[ItemData]) -> None:
+    """Insert the lines; a line typed new on this save (no catalog item, no previous id) enters
+    the customer's catalog and is linked to its catalog row."""
+    for line, data in zip(lines, items, strict=True):
+        if line.catalog_item_id is None and not data.get("id"):
+            line.catalog_item = record_catalog_item(
+                customer=work_order.customer, values=data, quantity=line.quantity
+            )
+    WorkOrderItem.objects.bulk_create(lines)
+
+
+@transaction.atomic
+def delete_work_order(*, work_order: WorkOrder) -> None:
+    WorkOrder.objects.select_for_update().get(pk=work_order.pk).delete()  # full lock: the row goes
+
+
+@transaction.atomic
+def approve_quote(*, work_order: WorkOrder, approved_by: User) -> WorkOrder:
+    """Approve the quote and put the order into the cleaning queue. Locks the work order."""
+    return change_work_order_stage(work_order=work_order, to_stage=Stage.QUEUED, changed_by=approved_by)
+
+
+@transaction.atomic
+def change_work_order_stage(
+    *,
+    work_order: WorkOrder,
+    to_stage: str,
+    on: date | None = None,
+    final_location: str = "",
+    expected_version: int | None = None,
+    changed_by: User,
+) -> WorkOrder:
+    """Move the order to ``to_stage`` if the lifecycle allows it, stamping that stage's date.
+
+    Locks the work order row. Completing needs the complete permission (managers); every other
+    move needs the advance permission (technicians and up). Writes one event row.
+    """
+    _check_stage_permission(changed_by, to_stage)
+    work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
+    if not can_move(work_order.stage, to_stage):
+        raise InvalidTransition(
+            CANNOT_MOVE.format(
+                number=work_order.number, current=work_order.get_stage_display().lower(),
+                target=Stage(to_stage).label.lower(),
+            )
+        )
+    if to_stage == Stage.PACKAGED:
+        if not final_location.strip():
+            raise ValidationError({"final_location": FINAL_LOCATION_REQUIRED})
+        work_order.final_location = final_location.strip()
+    if date_field := STAGE_DATE_FIELD.get(to_stage):
+        setattr(work_order, date_field, on or timezone.localdate())
+    if to_stage == Stage.QUEUED:
+        work_order.quote = QuoteStatus.APPROVED
+        work_order.started_on = None
+    elif to_stage == Stage.AWAITING_QUOTE:
+        work_order.quote = QuoteStatus.NEEDED
+    _move(work_order, to_stage, actor=changed_by)
+    return save_version(work_order, actor=changed_by)
+
+
+def _check_stage_permission(user: User, to_stage: str) -> None:
+    if to_stage == Stage.COMPLETED:
+        if not user.has_perm("workorders.complete_workorder"):
+            raise PermissionDenied(ONLY_MANAGERS_COMPLETE)
+    elif not user.has_perm("workorders.advance_workorder"):
+        raise PermissionDenied(NOT_ALLOWED_TO_MOVE)
+
+
+def _follow_quote(work_order: WorkOrder, *, actor: User | None) -> None:
+    approved = work_order.quote == QuoteStatus.APPROVED
+    if work_order.stage == Stage.AWAITING_QUOTE and approved:
+        _move(work_order, Stage.QUEUED, actor=actor)
+    elif work_order.stage == Stage.QUEUED and not approved:
+        _move(work_order, Stage.AWAITING_QUOTE, actor=actor)
+
+
+def _move(work_order: WorkOrder, to_stage: str, *, actor: User | None) -> None:
+    from_stage, work_order.stage = work_order.stage, to_stage
+    _log(work_order, kind=WorkOrderEvent.Kind.STAGE, from_stage=from_stage, actor=actor)
+
+
+def _log(work_order: WorkOrder, *, kind: str, from_stage: str, actor: User | None) -> None:
+    WorkOrderEvent.objects.create(
+        work_order=work_order, kind=kind, from_stage=from_stage, to_stage=work_order.stage, actor=actor
+    )
+
+
+@transaction.atomic
+def add_work_order_file(*, work_order: WorkOrder, upload, uploaded_by: User | None) -> WorkOrderFile:
+    return attach_file(WorkOrderFile, owner_field="work_order", owner=work_order, upload=upload, uploaded_by=uploaded_by)
+
+
+@transaction.atomic
+def delete_work_order_file(*, attachment: WorkOrderFile) -> None:
+    attachment.delete()
+
+
+# ---------------------------------------------------------------------------------------------
+# Check-ins
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_check_in(
+    *, customer: Customer, fields: Mapping[str, Any], items: Sequence[ItemData], created_by: User | None
+) -> CheckIn:
+    check_in = apply_fields(CheckIn(customer=customer, created_by=created_by, updated_by=created_by), fields, CHECK_IN_FIELDS)
+    validate_dates(date_in=check_in.date_in, date_required=check_in.date_required)
+    validate(check_in, exclude=["customer"])
+    lines = build_lines(CheckInItem, parent_field="check_in", parent=check_in, items=items)
+    check_in.save()
+    CheckInItem.objects.bulk_create(lines)
+    return check_in
+
+
+@transaction.atomic
+def update_check_in(
+    *,
+    check_in: CheckIn,
+    fields: Mapping[str, Any],
+    items: Sequence[ItemData] | None = None,
+    expected_version: int | None,
+    updated_by: User | None,
+) -> CheckIn:
+    """Locks the check-in; refuses a processed one (AlreadyProcessed) or a stale version."""
+    check_in = _lock_pending(check_in, expected_version=expected_version)
+    apply_fields(check_in, fields, CHECK_IN_FIELDS)
+    validate_dates(date_in=check_in.date_in, date_required=check_in.date_required)
+    validate(check_in, exclude=["customer"])
+    if items is not None:
+        lines = build_lines(CheckInItem, parent_field="check_in", parent=check_in, items=items)
+        check_in.items.all().delete()
+        CheckInItem.objects.bulk_create(lines)
+    return save_version(check_in, actor=updated_by)
+
+
+@transaction.atomic
+def delete_check_in(*, check_in: CheckIn) -> None:
+    _lock_pending(check_in, expected_version=None).delete()
+
+
+@transaction.atomic
+def convert_check_in(*, check_in: CheckIn, converted_by: User | None) -> WorkOrder:
+    """Create the work order for a pending check-in, once.
+
+    Locks the check-in row: of two people converting at the same moment, the second waits and is
+    then refused with AlreadyProcessed. Items picked from the catalog keep their catalog link;
+    newly typed ones enter the catalog through create_work_order.
+    """
+    check_in = _lock_pending(check_in, expected_version=None)
+    fields = {name: getattr(check_in, name) for name in CHECK_IN_FIELDS}
+    items = [
+        {name: getattr(line, name) for name in ("description", "material", "condition", "colour", "size", "quantity", "price", "catalog_item")}
+        for line in check_in.items.all()
+    ]
+    work_order = create_work_order(customer=check_in.customer, fields=fields, items=items, created_by=converted_by)
+    check_in.status = CheckIn.Status.PROCESSED
+    check_in.work_order = work_order
+    save_version(check_in, actor=converted_by)
+    return work_order
+
+
+def _lock_pending(check_in: CheckIn, *, expected_version: int | None) -> CheckIn:
+    locked = lock_for_edit(CheckIn.objects, pk=check_in.pk, expected_version=expected_version)
+    if locked.status == CheckIn.Status.PROCESSED:
+        raise AlreadyProcessed(CHECK_IN_PROCESSED.format(pk=locked.pk, number=locked.work_order.number))
+    return locked
+
+
+@transaction.atomic
+def add_check_in_file(*, check_in: CheckIn, upload, uploaded_by: User | None) -> CheckInFile:
+    return attach_file(CheckInFile, owner_field="check_in", owner=check_in, upload=upload, uploaded_by=uploaded_by)
+
+
+@transaction.atomic
+def delete_check_in_file(*, attachment: CheckInFile) -> None:
+    attachment.delete()
