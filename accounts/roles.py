@@ -49,7 +49,9 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "customers.view_customer",
         "repairs.view_repairorder",
     },
-    OFFICE: _business(("view", "add", "change")) | _business(("delete",), only=OFFICE_CAN_DELETE),
+    OFFICE: _business(("view", "add", "change"))
+    | _business(("delete",), only=OFFICE_CAN_DELETE)
+    | {"workorders.view_workorderevent"},
 }
 ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[OFFICE] | _business(("delete",)) | {
     "workorders.complete_workorder",

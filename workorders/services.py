@@ -66,9 +66,11 @@ def create_work_order(
     Newly typed items enter the customer's catalog (record_catalog_item). The number is taken
     last, after validation, and inside this transaction: a failure gives it back.
     """
-    work_order = WorkOrder(customer=customer, created_by=created_by, updated_by=created_by, ship_to=customer.source)
+    work_order = WorkOrder(customer=customer, created_by=created_by, updated_by=created_by)
     apply_fields(work_order, fields, WORK_ORDER_FIELDS)
     work_order.name = work_order.name or customer.name
+    if work_order.ship_to_id is None:
+        work_order.ship_to = customer.source  # goods go back through the customer's source
     work_order.stage = Stage.QUEUED if work_order.quote == QuoteStatus.APPROVED else Stage.AWAITING_QUOTE
     validate_work_order(work_order)
     lines = build_lines(WorkOrderItem, parent_field="work_order", parent=work_order, items=items)

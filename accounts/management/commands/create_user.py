@@ -1,0 +1,30 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from accounts.roles import ROLES
+from accounts.services import create_user
+
+
+class Command(BaseCommand):
+    help = "Create a user in one role (Technician, Office, Manager or Admin)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument("--role", required=True, choices=ROLES, help="The user's role group.")
+        parser.add_argument("--email", default="", help="E-mail address (optional).")
+        parser.add_argument(
+            "--password",
+            help="Password; when omitted it is read from the DJANGO_USER_PASSWORD environment variable.",
+        )
+
+    def handle(self, *args, username, role, email, password, **options):
+        import os
+
+        password = password or os.environ.get("DJANGO_USER_PASSWORD")
+        if not password:
+            raise CommandError("Give --password or set DJANGO_USER_PASSWORD.")
+        try:
+            user = create_user(username=username, email=email, password=password, role=role)
+        except ValidationError as error:
+            raise CommandError("; ".join(error.messages)) from error
+        self.stdout.write(f"Created {role} user {user.username}.")

@@ -1,0 +1,147 @@
+"""What every ModelAdmin of the shop shares: saving through services and stale-form checks.
+
+The admin is the office's main editing UI, but it must not write models itself. ``ServiceAdmin``
+turns the admin's save sequence (save_model, then save_related for the inlines) into one service
+call per save that receives the form's fields and the inline rows together, so an order and its
+items are written in one transaction with one version bump.
+"""
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import ProtectedError
+from django.http import HttpRequest, HttpResponseRedirect
+
+from .errors import DomainError
+from .services import ITEM_FIELDS, stale_edit_message
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the form was loaded with; a save over a newer version is refused.
+
+    clean() gives the friendly field-level answer; the service repeats the check under the row
+    lock, which is what makes it hold when two saves race.
+    """
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            current = type(self.instance).objects.select_related("updated_by").get(pk=self.instance.pk)
+            if current.version != loaded:
+                raise ValidationError(stale_edit_message(current))
+        return cleaned
+
+    def editable_fields(self, names: tuple[str, ...]) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+
+
+def formset_items(formset: forms.BaseModelFormSet) -> list[dict[str, Any]] | None:
+    """The item rows a formset submits, or None when the user did not touch them."""
+    if not formset.has_changed():
+        return None
+    items = []
+    for form in formset.forms:
+        if not form.has_changed() and not form.instance.pk:
+            continue  # an empty extra row
+        if formset._should_delete_form(form):
+            continue
+        row = {name: value for name, value in form.cleaned_data.items() if name in ITEM_FIELDS}
+        if form.instance.pk:
+            row["id"] = form.instance.pk  # already on the order: not a newly typed item
+        items.append(row)
+    return items
+
+
+def save_attachments(formset: forms.BaseModelFormSet, *, add, delete, owner, user) -> None:
+    """New uploads go through ``add``, ticked deletions through ``delete``."""
+    for form in formset.forms:
+        if form.instance.pk and formset._should_delete_form(form):
+            delete(attachment=form.instance)
+        elif not form.instance.pk and form.cleaned_data.get("file"):
+            add(owner, upload=form.cleaned_data["file"], uploaded_by=user)
+
+
+class ServiceAdmin(admin.ModelAdmin):
+    list_per_page = settings.ADMIN_LIST_PER_PAGE
+    show_full_result_count = False  # one COUNT(*) less on every list page
+
+    def save_with_service(self, request: HttpRequest, form, formsets, change: bool) -> models.Model:
+        """Write the object (and its inlines) through the app's services; return the saved row."""
+        raise NotImplementedError
+
+    def delete_with_service(self, request: HttpRequest, obj: models.Model) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        """Nothing here: save_related writes the object and its inlines in one service call."""
+
+    def save_related(self, request, form, formsets, change):
+        saved = self.save_with_service(request, form, formsets, change)
+        # The admin goes on using form.instance (log entry, message, redirect): make it the row.
+        form.instance.__dict__.update(saved.__dict__)
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
+    def delete_model(self, request, obj):
+        self.delete_with_service(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset.order_by("pk"):
+            self.delete_with_service(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A refusal raised under the lock (a race the form's clean() could not see) rolls the
+        # admin's transaction back; show it as a message instead of a server error.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except (DomainError, ValidationError, ProtectedError) as error:
+            self.message_user(request, refusal_text(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    def run_per_object(self, request, queryset, service, success: str) -> None:
+        """Admin action body: one service call (one transaction) per object, refusals collected."""
+        done, refused = 0, []
+        for obj in queryset.order_by("pk"):
+            try:
+                service(obj)
+                done += 1
+            except (DomainError, ValidationError, PermissionDenied) as error:
+                refused.append(f"{obj}: {refusal_text(error)}")
+        if done:
+            self.message_user(request, success.format(count=done), messages.SUCCESS)
+        if refused:
+            self.message_user(request, "Not changed — " + " | ".join(refused), messages.WARNING)
+
+
+def refusal_text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    if isinstance(error, ProtectedError):
+        return "It is still referred to by other records, so it cannot be deleted."
+    return str(error)
+
+
+class ReadOnlyInline(admin.TabularInline):
+    """A list of related rows shown on a page, each linking to its own page."""
+
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

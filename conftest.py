@@ -1,0 +1,37 @@
+import pytest
+
+from accounts.roles import ADMIN, MANAGER, OFFICE, TECHNICIAN
+from accounts.tests.factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    # Test-only speed-ups live here so there is still one settings module.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def technician(db):
+    return make_user(TECHNICIAN)
+
+
+@pytest.fixture
+def office_user(db):
+    return make_user(OFFICE)
+
+
+@pytest.fixture
+def manager(db):
+    return make_user(MANAGER)
+
+
+@pytest.fixture
+def admin_role_user(db):
+    return make_user(ADMIN)
+
+
+@pytest.fixture
+def office_client(client, office_user):
+    client.force_login(office_user)
+    return client

@@ -1,0 +1,142 @@
+from django import forms
+from django.contrib import admin
+
+from awning.admin_base import ReadOnlyInline, ServiceAdmin, VersionedForm
+from repairs.models import RepairOrder
+from workorders.models import WorkOrder
+
+from . import services
+from .models import CatalogItem, Customer, Source
+
+
+class SourceForm(forms.ModelForm):  # sources carry no version
+    class Meta:
+        model = Source
+        fields = services.SOURCE_FIELDS
+
+
+@admin.register(Source)
+class SourceAdmin(ServiceAdmin):
+    form = SourceForm
+    list_display = ("name", "city", "state", "phone", "email", "is_sail_loft", "is_placeholder")
+    list_filter = ("is_sail_loft", "is_placeholder", "state")
+    search_fields = ("name", "city")
+
+    def save_with_service(self, request, form, formsets, change):
+        fields = {name: form.cleaned_data[name] for name in services.SOURCE_FIELDS}
+        if change:
+            return services.update_source(source=form.instance, fields=fields)
+        return services.create_source(fields=fields)
+
+    def delete_with_service(self, request, obj):
+        services.delete_source(source=obj)
+
+
+class CustomerForm(VersionedForm):
+    class Meta:
+        model = Customer
+        fields = services.CUSTOMER_FIELDS
+
+
+class CatalogItemInline(admin.TabularInline):
+    model = CatalogItem
+    fields = ("description", "material", "colour", "condition", "size", "price", "quantity")
+    extra = 0
+    verbose_name_plural = "Catalog (items on file)"
+
+
+class CustomerWorkOrderInline(ReadOnlyInline):
+    model = WorkOrder
+    fields = ("number", "name", "stage", "date_in", "date_required", "completed_on")
+    readonly_fields = fields
+    ordering = ("-number",)
+
+
+class CustomerRepairOrderInline(ReadOnlyInline):
+    model = RepairOrder
+    fields = ("number", "name", "item_type", "date_in", "date_required", "completed_on")
+    readonly_fields = fields
+    ordering = ("-number",)
+
+
+@admin.register(Customer)
+class CustomerAdmin(ServiceAdmin):
+    form = CustomerForm
+    list_display = ("number", "name", "contact", "city", "primary_phone", "email", "source")
+    list_filter = ("source__is_sail_loft", "state")
+    search_fields = ("=number", "name", "contact", "email", "city")
+    list_select_related = ("source",)
+    readonly_fields = ("number",)
+    autocomplete_fields = ("source",)
+    fieldsets = (
+        (None, {"fields": ("number", "name", "contact", "source", "previous_source", "loaded_version")}),
+        ("Contact", {"fields": ("email", ("cell_phone", "home_phone", "work_phone"))}),
+        ("Address", {"fields": ("address", "address2", ("city", "state", "zip_code"))}),
+        (
+            "Mailing address (when different)",
+            {"classes": ("collapse",), "fields": ("mail_address", ("mail_city", "mail_state", "mail_zip"))},
+        ),
+    )
+    inlines = (CatalogItemInline, CustomerWorkOrderInline, CustomerRepairOrderInline)
+
+    def save_with_service(self, request, form, formsets, change):
+        fields = form.editable_fields(services.CUSTOMER_FIELDS)
+        if change:
+            customer = services.update_customer(
+                customer=form.instance,
+                fields=fields,
+                expected_version=form.cleaned_data.get("loaded_version"),
+                updated_by=request.user,
+            )
+        else:
+            customer = services.create_customer(fields=fields, created_by=request.user)
+        for formset in formsets:
+            if formset.model is CatalogItem:
+                save_catalog_formset(formset, customer)
+        return customer
+
+    def delete_with_service(self, request, obj):
+        services.delete_customer(customer=obj)
+
+
+def save_catalog_formset(formset, customer: Customer) -> None:
+    for form in formset.forms:
+        item = form.instance
+        if item.pk and formset._should_delete_form(form):
+            services.delete_catalog_item(item=item)
+        elif item.pk and form.has_changed():
+            services.update_catalog_item(item=item, fields=_catalog_fields(form))
+        elif not item.pk and form.has_changed():
+            services.create_catalog_item(customer=customer, fields=_catalog_fields(form))
+
+
+def _catalog_fields(form) -> dict:
+    return {name: form.cleaned_data[name] for name in services.CATALOG_FIELDS if name in form.cleaned_data}
+
+
+class CatalogItemForm(forms.ModelForm):
+    class Meta:
+        model = CatalogItem
+        fields = ("customer", *services.CATALOG_FIELDS)
+
+
+@admin.register(CatalogItem)
+class CatalogItemAdmin(ServiceAdmin):
+    form = CatalogItemForm
+    list_display = ("description", "customer", "material", "colour", "condition", "size", "quantity", "price")
+    list_filter = ("created_at",)
+    search_fields = ("description", "customer__name", "=customer__number", "material")
+    list_select_related = ("customer",)
+    autocomplete_fields = ("customer",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("customer",) if obj else ()
+
+    def save_with_service(self, request, form, formsets, change):
+        fields = _catalog_fields(form)
+        if change:
+            return services.update_catalog_item(item=form.instance, fields=fields)
+        return services.create_catalog_item(customer=form.cleaned_data["customer"], fields=fields)
+
+    def delete_with_service(self, request, obj):
+        services.delete_catalog_item(item=obj)

@@ -1,0 +1,137 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
+
+from awning.admin_base import ServiceAdmin, VersionedForm, formset_items, save_attachments
+from awning.services import validate_dates
+from workorders.admin import ITEM_COLUMNS, OpenClosedFilter
+from workorders.models import WorkOrder
+
+from . import services
+from .models import RepairOrder, RepairOrderFile, RepairOrderItem
+
+
+class RepairOrderForm(VersionedForm):
+    # The link is not a model-editable field: it changes only through services.link_repair.
+    linked_work_order = forms.ModelChoiceField(
+        queryset=WorkOrder.objects.all(),
+        required=False,
+        label="Work order",
+        widget=AutocompleteSelect(RepairOrder._meta.get_field("work_order"), admin.site),
+    )
+    relink = forms.BooleanField(
+        required=False, help_text="Move the link even if the repair order or work order is linked elsewhere."
+    )
+
+    class Meta:
+        model = RepairOrder
+        fields = ("customer", *services.REPAIR_ORDER_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["linked_work_order"].initial = self.instance.work_order_id
+
+    def clean(self):
+        cleaned = super().clean()
+        validate_dates(date_in=cleaned.get("date_in"), date_required=cleaned.get("date_required"))
+        target = cleaned.get("linked_work_order")
+        if target and not cleaned.get("relink"):
+            other = RepairOrder.objects.filter(work_order=target).exclude(pk=self.instance.pk).first()
+            if other is not None:
+                raise ValidationError(
+                    {"linked_work_order": services.WORK_ORDER_TAKEN.format(
+                        target=target.number, other=other.number, repair=self.instance.number or "new")}
+                )
+        return cleaned
+
+
+class RepairOrderItemInline(admin.TabularInline):
+    model = RepairOrderItem
+    fields = ITEM_COLUMNS
+    extra = 1
+
+
+class RepairOrderFileInline(admin.TabularInline):
+    model = RepairOrderFile
+    fields = ("file", "original_name", "size_bytes", "uploaded_at")
+    readonly_fields = ("original_name", "size_bytes", "uploaded_at")
+    extra = 0
+
+
+@admin.register(RepairOrder)
+class RepairOrderAdmin(ServiceAdmin):
+    form = RepairOrderForm
+    list_display = ("number", "name", "customer", "item_type", "tier_label", "date_in", "date_required", "work_order", "completed_on")
+    list_filter = (OpenClosedFilter, "firm_rush", "rush", "quote", "needs_cleaning")
+    search_fields = ("=number", "name", "=customer__number", "customer__name", "item_type", "repair_type")
+    list_select_related = ("customer", "work_order")
+    readonly_fields = ("number", "completed_on", "version")
+    autocomplete_fields = ("customer",)
+    date_hierarchy = "date_in"
+    fieldsets = (
+        (None, {"fields": ("number", "customer", "name", "quote", "loaded_version")}),
+        ("Cleaning work order", {"fields": (("linked_work_order", "relink"), "needs_cleaning", "link_note")}),
+        ("Priority", {"fields": (("firm_rush", "rush"),)}),
+        ("Dates", {"fields": (("date_in", "date_required"), ("sent_out_on", "returned_on"), "completed_on")}),
+        ("Repair", {"fields": ("item_type", "repair_type", "repaired_by", "material_list", "customer_price")}),
+        ("Storage and return", {"fields": (("storage_time", "rack_number", "location", "final_location"), ("return_to", "return_method"))}),
+        ("Notes", {"fields": ("special_instructions",)}),
+    )
+    inlines = (RepairOrderItemInline, RepairOrderFileInline)
+    actions = ("complete_orders",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "customer") if obj else self.readonly_fields
+
+    @admin.display(description="Tier", ordering="firm_rush")
+    def tier_label(self, obj):
+        return obj.tier.label
+
+    def save_with_service(self, request, form, formsets, change):
+        fields = form.editable_fields(services.REPAIR_ORDER_FIELDS)
+        items = formset_items(next(f for f in formsets if f.model is RepairOrderItem))
+        target, relink = form.cleaned_data.get("linked_work_order"), form.cleaned_data.get("relink", False)
+        if change:
+            repair_order = services.update_repair_order(
+                repair_order=form.instance,
+                fields=fields,
+                items=items,
+                expected_version=form.cleaned_data.get("loaded_version"),
+                updated_by=request.user,
+            )
+            if repair_order.work_order_id != (target.pk if target else None):
+                repair_order = services.link_repair(
+                    repair_order=repair_order, work_order=target, relink=relink, linked_by=request.user
+                )
+        else:
+            repair_order = services.create_repair_order(
+                customer=form.cleaned_data["customer"], fields=fields, items=items or [],
+                work_order=target, relink=relink, created_by=request.user,
+            )
+        for formset in formsets:
+            if formset.model is RepairOrderFile:
+                save_attachments(
+                    formset,
+                    add=lambda owner, **kw: services.add_repair_order_file(repair_order=owner, **kw),
+                    delete=services.delete_repair_order_file,
+                    owner=repair_order,
+                    user=request.user,
+                )
+        return repair_order
+
+    def delete_with_service(self, request, obj):
+        services.delete_repair_order(repair_order=obj)
+
+    @admin.action(description="Mark completed", permissions=["complete"])
+    def complete_orders(self, request, queryset):
+        self.run_per_object(
+            request,
+            queryset,
+            lambda ro: services.complete_repair_order(repair_order=ro, completed_by=request.user),
+            "{count} repair order(s) completed.",
+        )
+
+    def has_complete_permission(self, request):
+        return request.user.has_perm("repairs.complete_repairorder")

@@ -1,0 +1,277 @@
+from django.contrib import admin
+from django.utils.html import format_html
+
+from awning.admin_base import ReadOnlyInline, ServiceAdmin, VersionedForm, formset_items, save_attachments
+from awning.services import validate_dates
+
+from . import services
+from .models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
+from .stages import Stage
+
+ITEM_COLUMNS = ("description", "material", "colour", "condition", "size", "quantity", "price")
+
+
+class OpenClosedFilter(admin.SimpleListFilter):
+    title = "open / closed"
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return (("yes", "Open"), ("no", "Completed"))
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(completed_on__isnull=True)
+        if self.value() == "no":
+            return queryset.filter(completed_on__isnull=False)
+        return queryset
+
+
+class WorkOrderForm(VersionedForm):
+    class Meta:
+        model = WorkOrder
+        fields = ("customer", *services.WORK_ORDER_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        validate_dates(date_in=cleaned.get("date_in"), date_required=cleaned.get("date_required"))
+        return cleaned
+
+
+class WorkOrderItemInline(admin.TabularInline):
+    model = WorkOrderItem
+    fields = ITEM_COLUMNS
+    extra = 1
+
+
+class WorkOrderFileInline(admin.TabularInline):
+    model = WorkOrderFile
+    fields = ("file", "original_name", "size_bytes", "uploaded_at")
+    readonly_fields = ("original_name", "size_bytes", "uploaded_at")
+    extra = 0
+
+
+class WorkOrderEventInline(ReadOnlyInline):
+    model = WorkOrderEvent
+    fields = ("at", "from_stage", "to_stage", "actor", "note")
+    readonly_fields = fields
+    show_change_link = False
+    verbose_name_plural = "History"
+
+
+@admin.register(WorkOrder)
+class WorkOrderAdmin(ServiceAdmin):
+    form = WorkOrderForm
+    list_display = (
+        "number", "name", "customer", "stage", "tier_label", "is_cushion", "date_in", "date_required",
+        "ship_to", "completed_on",
+    )
+    list_filter = (OpenClosedFilter, "stage", "quote", "firm_rush", "rush", "is_cushion", "ship_to__is_sail_loft", "ship_to")
+    search_fields = ("=number", "name", "=customer__number", "customer__name")
+    list_select_related = ("customer", "ship_to")
+    readonly_fields = (
+        "number", "stage", "started_on", "cleaned_on", "treated_on", "packaged_on", "completed_on",
+        "final_location", "repair_order_link", "version",
+    )
+    autocomplete_fields = ("customer", "ship_to")
+    date_hierarchy = "date_in"
+    fieldsets = (
+        (None, {"fields": ("number", "customer", "name", "stage", "quote", "loaded_version")}),
+        ("Priority", {"fields": (("firm_rush", "rush"), "is_cushion", "repairs_needed")}),
+        ("Dates", {"fields": (("date_in", "date_required"), ("started_on", "cleaned_on", "treated_on"), ("packaged_on", "completed_on"))}),
+        ("Storage and return", {"fields": (("storage_time", "rack_number", "final_location"), ("return_to", "return_method", "ship_to"))}),
+        ("Notes", {"fields": ("special_instructions", "repair_order_link", "repair_note")}),
+    )
+    inlines = (WorkOrderItemInline, WorkOrderFileInline, WorkOrderEventInline)
+    actions = ("approve_quotes", "complete_orders")
+
+    def get_readonly_fields(self, request, obj=None):
+        # An order stays with the customer it was written for (its items fed that catalog).
+        return (*self.readonly_fields, "customer") if obj else self.readonly_fields
+
+    @admin.display(description="Tier", ordering="firm_rush")
+    def tier_label(self, obj):
+        return obj.tier.label
+
+    @admin.display(description="Repair order")
+    def repair_order_link(self, obj):
+        repair = getattr(obj, "repair_order", None)
+        if repair is None:
+            return "—"
+        state = "open" if repair.is_open else "completed"
+        return format_html('<a href="{}">RO {}</a> ({})', repair.get_absolute_url(), repair.number, state)
+
+    def save_with_service(self, request, form, formsets, change):
+        fields = form.editable_fields(services.WORK_ORDER_FIELDS)
+        item_formset = next(f for f in formsets if f.model is WorkOrderItem)
+        items = formset_items(item_formset)
+        if change:
+            work_order = services.update_work_order(
+                work_order=form.instance,
+                fields=fields,
+                items=items,
+                expected_version=form.cleaned_data.get("loaded_version"),
+                updated_by=request.user,
+            )
+        else:
+            work_order = services.create_work_order(
+                customer=form.cleaned_data["customer"], fields=fields, items=items or [], created_by=request.user
+            )
+        for formset in formsets:
+            if formset.model is WorkOrderFile:
+                save_attachments(
+                    formset,
+                    add=lambda owner, **kw: services.add_work_order_file(work_order=owner, **kw),
+                    delete=services.delete_work_order_file,
+                    owner=work_order,
+                    user=request.user,
+                )
+        return work_order
+
+    def delete_with_service(self, request, obj):
+        services.delete_work_order(work_order=obj)
+
+    @admin.action(description="Approve quote (put into the cleaning queue)", permissions=["change"])
+    def approve_quotes(self, request, queryset):
+        self.run_per_object(
+            request,
+            queryset.filter(stage=Stage.AWAITING_QUOTE),
+            lambda wo: services.approve_quote(work_order=wo, approved_by=request.user),
+            "{count} quote(s) approved and queued.",
+        )
+
+    @admin.action(description="Mark completed (returned to the customer)", permissions=["complete"])
+    def complete_orders(self, request, queryset):
+        self.run_per_object(
+            request,
+            queryset,
+            lambda wo: services.change_work_order_stage(work_order=wo, to_stage=Stage.COMPLETED, changed_by=request.user),
+            "{count} work order(s) completed.",
+        )
+
+    def has_complete_permission(self, request):
+        return request.user.has_perm("workorders.complete_workorder")
+
+
+@admin.register(WorkOrderEvent)
+class WorkOrderEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "work_order", "from_stage", "to_stage", "actor")
+    list_filter = ("to_stage",)
+    search_fields = ("=work_order__number",)
+    list_select_related = ("work_order", "actor")
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CheckInForm(VersionedForm):
+    class Meta:
+        model = CheckIn
+        fields = ("customer", *services.CHECK_IN_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        validate_dates(date_in=cleaned.get("date_in"), date_required=cleaned.get("date_required"))
+        return cleaned
+
+
+class CheckInItemInline(admin.TabularInline):
+    model = CheckInItem
+    fields = ITEM_COLUMNS
+    extra = 1
+
+
+class CheckInFileInline(admin.TabularInline):
+    model = CheckInFile
+    fields = ("file", "original_name", "size_bytes", "uploaded_at")
+    readonly_fields = ("original_name", "size_bytes", "uploaded_at")
+    extra = 0
+
+
+class PendingFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        pending = model_admin.get_queryset(request).filter(status=CheckIn.Status.PENDING).count()
+        return (("pending", f"Pending ({pending})"), ("processed", "Processed"))
+
+    def queryset(self, request, queryset):
+        return queryset.filter(status=self.value()) if self.value() else queryset
+
+
+@admin.register(CheckIn)
+class CheckInAdmin(ServiceAdmin):
+    form = CheckInForm
+    list_display = ("pk", "customer", "date_in", "date_required", "rush", "status", "work_order")
+    list_filter = (PendingFilter, "rush", "date_in")
+    search_fields = ("=pk", "customer__name", "=customer__number", "=work_order__number")
+    list_select_related = ("customer", "work_order")
+    readonly_fields = ("status", "work_order")
+    autocomplete_fields = ("customer",)
+    fieldsets = (
+        (None, {"fields": ("customer", "status", "work_order", "loaded_version")}),
+        ("Dates", {"fields": (("date_in", "date_required"), "rush", "repairs_needed")}),
+        ("Storage and return", {"fields": (("storage_time", "rack_number", "return_to"),)}),
+        ("Notes", {"fields": ("special_instructions",)}),
+    )
+    inlines = (CheckInItemInline, CheckInFileInline)
+    actions = ("convert_to_work_orders",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return (*self.readonly_fields, "customer") if obj else self.readonly_fields
+
+    def has_change_permission(self, request, obj=None):
+        # A processed check-in is a record of what came in: view only.
+        if obj is not None and obj.status == CheckIn.Status.PROCESSED:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status == CheckIn.Status.PROCESSED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_with_service(self, request, form, formsets, change):
+        fields = form.editable_fields(services.CHECK_IN_FIELDS)
+        items = formset_items(next(f for f in formsets if f.model is CheckInItem))
+        if change:
+            check_in = services.update_check_in(
+                check_in=form.instance,
+                fields=fields,
+                items=items,
+                expected_version=form.cleaned_data.get("loaded_version"),
+                updated_by=request.user,
+            )
+        else:
+            check_in = services.create_check_in(
+                customer=form.cleaned_data["customer"], fields=fields, items=items or [], created_by=request.user
+            )
+        for formset in formsets:
+            if formset.model is CheckInFile:
+                save_attachments(
+                    formset,
+                    add=lambda owner, **kw: services.add_check_in_file(check_in=owner, **kw),
+                    delete=services.delete_check_in_file,
+                    owner=check_in,
+                    user=request.user,
+                )
+        return check_in
+
+    def delete_with_service(self, request, obj):
+        services.delete_check_in(check_in=obj)
+
+    @admin.action(description="Convert to work order", permissions=["add"])
+    def convert_to_work_orders(self, request, queryset):
+        self.run_per_object(
+            request,
+            queryset,
+            lambda check_in: services.convert_check_in(check_in=check_in, converted_by=request.user),
+            "{count} check-in(s) converted into work orders.",
+        )

@@ -1,0 +1,186 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from awning.choices import QuoteStatus
+from awning.services import DATE_REQUIRED_BEFORE_DATE_IN
+from customers.models import CatalogItem
+from customers.tests.factories import CustomerFactory, SourceFactory
+from workorders.models import CheckIn, WorkOrder
+from workorders.stages import Stage
+from workorders.tests.factories import CheckInFactory, WorkOrderFactory
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:workorders_workorder_add")
+LIST_URL = reverse("admin:workorders_workorder_changelist")
+
+
+def inline_management(prefix: str, total: int, initial: int = 0) -> dict:
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": str(initial),
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def work_order_post(for_customer, *, items=(), existing=(), **fields) -> dict:
+    """The POST body of the admin work-order form: header fields plus the items inline."""
+    data = {
+        "customer": for_customer.pk,
+        "name": "",
+        "quote": QuoteStatus.NEEDED,
+        "date_in": "2026-11-02",
+        "date_required": "2026-11-20",
+        "storage_time": "",
+        "rack_number": "5 B",
+        "return_to": "",
+        "return_method": "",
+        "special_instructions": "",
+        "repair_note": "",
+        **inline_management("items", len(existing) + len(items), initial=len(existing)),
+        **inline_management("files", 0),
+        **inline_management("events", 0),
+    }
+    for index, row in enumerate([*existing, *items]):
+        for name, value in row.items():
+            data[f"items-{index}-{name}"] = value
+    data.update(fields)
+    return data
+
+
+AWNING = {"description": "Awning", "material": "Sunbrella", "colour": "Navy", "condition": "", "size": "8'9\"x10'2\"", "quantity": "2", "price": "120.00"}
+
+
+def test_office_user_adds_a_work_order_with_items(office_client):
+    customer = CustomerFactory(source=SourceFactory())
+    response = office_client.post(ADD_URL, work_order_post(customer, items=[AWNING]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    order = WorkOrder.objects.get()
+    assert order.name == customer.name and order.ship_to == customer.source
+    assert order.stage == Stage.AWAITING_QUOTE
+    item = order.items.get()
+    assert item.size == "8'9\"x10'2\"" and item.quantity == 2
+    assert CatalogItem.objects.get(customer=customer).quantity == 2
+    assert order.events.get().kind == "created"
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [
+        ({"date_required": "2026-11-01"}, DATE_REQUIRED_BEFORE_DATE_IN),
+        ({"customer": ""}, "This field is required."),
+        ({"items-0-quantity": "-1"}, "Ensure this value is greater than or equal to 0."),
+        ({"items-0-quantity": "0"}, "Ensure this value is greater than or equal to 1."),
+        ({"items-0-price": "-5"}, "Ensure this value is greater than or equal to 0."),
+    ],
+    ids=["date-required-before-date-in", "missing-customer", "negative-quantity", "zero-quantity", "negative-price"],
+)
+def test_bad_input_is_a_field_error_and_writes_nothing(office_client, change, error):
+    customer = CustomerFactory()
+    response = office_client.post(ADD_URL, work_order_post(customer, items=[AWNING], **change))
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not WorkOrder.objects.exists() and not CatalogItem.objects.exists()
+
+
+def _change_post(order, **fields) -> dict:
+    existing = [
+        {"id": item.pk, "work_order": order.pk, "description": item.description, "material": item.material,
+         "colour": item.colour, "condition": item.condition, "size": item.size, "quantity": item.quantity,
+         "price": item.price or ""}
+        for item in order.items.all()
+    ]
+    return work_order_post(
+        order.customer, existing=existing, date_in=order.date_in.isoformat(), date_required="",
+        quote=order.quote, loaded_version=order.version, **fields,
+    )
+
+
+def test_stale_admin_form_is_refused_and_changes_nothing(client, office_user, manager):
+    order = WorkOrderFactory(rack_number="1 A")
+    url = reverse("admin:workorders_workorder_change", args=[order.pk])
+    first, second = _change_post(order, rack_number="2 B"), _change_post(order, rack_number="3 C")
+
+    client.force_login(manager)
+    assert client.post(url, first).status_code == 302
+    client.force_login(office_user)
+    response = client.post(url, second)
+
+    assert response.status_code == 200
+    assert f"changed by {manager.username}" in response.content.decode()
+    order.refresh_from_db()
+    assert (order.rack_number, order.version) == ("2 B", 2)
+
+
+def test_unchanged_items_are_not_replaced_on_a_field_edit(office_client):
+    order = WorkOrderFactory()
+    item_ids = list(order.items.values_list("pk", flat=True))
+    url = reverse("admin:workorders_workorder_change", args=[order.pk])
+    assert office_client.post(url, _change_post(order, rack_number="9 Z")).status_code == 302
+    assert list(order.items.values_list("pk", flat=True)) == item_ids
+    assert CatalogItem.objects.get().quantity == 1  # not counted again
+
+
+def test_approve_quote_action_queues_awaiting_orders(client, manager):
+    waiting = WorkOrderFactory.create_batch(2)
+    client.force_login(manager)
+    response = client.post(
+        LIST_URL, {"action": "approve_quotes", "_selected_action": [o.pk for o in waiting]}, follow=True
+    )
+    assert "2 quote(s) approved" in response.content.decode()
+    assert set(WorkOrder.objects.values_list("stage", flat=True)) == {Stage.QUEUED}
+
+
+def test_only_managers_get_the_complete_action(client, office_user, manager):
+    order = WorkOrderFactory()
+    client.force_login(office_user)
+    assert "complete_orders" not in client.get(LIST_URL).content.decode()
+    client.force_login(manager)
+    client.post(LIST_URL, {"action": "complete_orders", "_selected_action": [order.pk]})
+    order.refresh_from_db()
+    assert order.stage == Stage.COMPLETED and order.completed_on == datetime.date.today()
+
+
+def test_work_order_changelist_query_count_does_not_grow_with_the_table(office_client):
+    customers = [CustomerFactory(source=SourceFactory()) for _ in range(20)]
+
+    def add_orders(start: int, count: int) -> None:
+        # Bulk rows straight into the table: this test measures the list page, not the services.
+        WorkOrder.objects.bulk_create(
+            WorkOrder(number=n, customer=customers[n % 20], ship_to=customers[n % 20].source, name=f"Order {n}",
+                      date_in=datetime.date(2025, 1, 1) + datetime.timedelta(days=n % 600))
+            for n in range(start, start + count)
+        )
+
+    def queries_for_list_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = office_client.get(LIST_URL)
+        assert response.status_code == 200
+        return len(captured)
+
+    add_orders(1, 100)
+    small = queries_for_list_page()
+    add_orders(101, 4900)
+    large = queries_for_list_page()
+    assert small == large <= 12
+
+
+def test_processed_check_in_cannot_be_changed_in_the_admin(client, manager):
+    check_in = CheckInFactory()
+    client.force_login(manager)
+    client.post(
+        reverse("admin:workorders_checkin_changelist"),
+        {"action": "convert_to_work_orders", "_selected_action": [check_in.pk]},
+    )
+    check_in.refresh_from_db()
+    assert check_in.status == CheckIn.Status.PROCESSED
+    url = reverse("admin:workorders_checkin_change", args=[check_in.pk])
+    page = client.get(url).content.decode()
+    assert 'name="_save"' not in page  # view-only page
+    assert client.post(url, {"rack_number": "x"}).status_code == 403
+    assert WorkOrder.objects.get().items.count() == 1
