@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from accounts.roles import ADMIN, MANAGER, OFFICE, TECHNICIAN
 from accounts.tests.factories import make_user
@@ -9,6 +10,8 @@ def _fast_and_isolated(settings, tmp_path):
     # Test-only speed-ups live here so there is still one settings module.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    # The cache outlives each test's rolled-back database; start every test from an empty one.
+    cache.clear()
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from typing import Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from sequences import get_next_value
 
 from .errors import StaleEditError
 from .models import VersionedModel
@@ -14,21 +13,10 @@ from .models import VersionedModel
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
 
-# One django-sequences sequence per document number. Taken inside the inserting transaction, a
-# value is never handed out twice, and a rollback gives it back (no gaps).
-CUSTOMER_NUMBER = "customer_number"
-WORK_ORDER_NUMBER = "work_order_number"
-REPAIR_ORDER_NUMBER = "repair_order_number"
-
 STALE_EDIT = (
     "This {thing} was changed by {who} at {when} since you opened it. "
     "Nothing was saved: reload the page to see their changes."
 )
-
-
-def next_number(sequence: str) -> int:
-    """The next document number. Call inside the transaction that inserts the row."""
-    return get_next_value(sequence)
 
 
 def lock_for_edit(queryset: models.QuerySet[V], *, pk: int, expected_version: int | None) -> V:

@@ -7,17 +7,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import User
+from awning.cache import invalidate_on_commit
+from awning.numbering import CUSTOMER_NUMBER, next_number
 from awning.services import (
-    CUSTOMER_NUMBER,
     apply_fields,
     lock_for_edit,
-    next_number,
     normalise_item_text,
     save_version,
     validate,
 )
 
 from .models import CatalogItem, Customer, Source
+from .selectors import SOURCE_CHOICES
 
 SOURCE_FIELDS = ("name", "address", "city", "state", "zip_code", "phone", "fax", "email", "is_sail_loft", "is_placeholder")
 CUSTOMER_FIELDS = (
@@ -32,16 +33,19 @@ def create_source(*, fields: Mapping[str, Any]) -> Source:
     source = apply_fields(Source(), fields, SOURCE_FIELDS)
     validate(source)
     source.save()
+    invalidate_on_commit(SOURCE_CHOICES)
     return source
 
 
 @transaction.atomic
 def update_source(*, source: Source, fields: Mapping[str, Any]) -> Source:
-    """Locks the source row; a rename keeps every reference (sources have a surrogate key)."""
+    """Locks the source row; a rename keeps every reference (sources have a surrogate key).
+    The cached source choices change after commit."""
     source = Source.objects.select_for_update(no_key=True).get(pk=source.pk)
     apply_fields(source, fields, SOURCE_FIELDS)
     validate(source)
     source.save()
+    invalidate_on_commit(SOURCE_CHOICES)
     return source
 
 
@@ -49,6 +53,7 @@ def update_source(*, source: Source, fields: Mapping[str, Any]) -> Source:
 def delete_source(*, source: Source) -> None:
     """Raises ProtectedError while customers or orders still refer to the source."""
     source.delete()
+    invalidate_on_commit(SOURCE_CHOICES)
 
 
 @transaction.atomic

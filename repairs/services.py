@@ -10,13 +10,12 @@ from django.utils import timezone
 
 from accounts.models import User
 from awning.errors import AlreadyLinked, InvalidTransition
+from awning.numbering import REPAIR_ORDER_NUMBER, next_number
 from awning.services import (
-    REPAIR_ORDER_NUMBER,
     apply_fields,
     attach_file,
     build_lines,
     lock_for_edit,
-    next_number,
     save_version,
     validate,
     validate_dates,

@@ -15,13 +15,12 @@ from django.utils import timezone
 from accounts.models import User
 from awning.choices import QuoteStatus
 from awning.errors import AlreadyProcessed, InvalidTransition
+from awning.numbering import WORK_ORDER_NUMBER, next_number
 from awning.services import (
-    WORK_ORDER_NUMBER,
     apply_fields,
     attach_file,
     build_lines,
     lock_for_edit,
-    next_number,
     save_version,
     validate,
     validate_dates,
@@ -49,6 +48,9 @@ ONLY_MANAGERS_COMPLETE = "Only managers can complete work orders."
 NOT_ALLOWED_TO_MOVE = "You are not allowed to change the stage of work orders."
 FINAL_LOCATION_REQUIRED = "Say where the packaged goods were put."
 CHECK_IN_PROCESSED = "Check-in {pk} was already converted into work order {number}; it can no longer be changed."
+CHECK_IN_PROCESSED_ORDER_DELETED = (
+    "Check-in {pk} was already converted into a work order that has since been deleted; it can no longer be changed."
+)
 
 
 def validate_work_order(work_order: WorkOrder) -> None:
@@ -290,6 +292,9 @@ def convert_check_in(*, check_in: CheckIn, converted_by: User | None) -> WorkOrd
 def _lock_pending(check_in: CheckIn, *, expected_version: int | None) -> CheckIn:
     locked = lock_for_edit(CheckIn.objects, pk=check_in.pk, expected_version=expected_version)
     if locked.status == CheckIn.Status.PROCESSED:
+        # The work order link is SET_NULL: a processed check-in outlives a deleted work order.
+        if locked.work_order is None:
+            raise AlreadyProcessed(CHECK_IN_PROCESSED_ORDER_DELETED.format(pk=locked.pk))
         raise AlreadyProcessed(CHECK_IN_PROCESSED.format(pk=locked.pk, number=locked.work_order.number))
     return locked
 

@@ -1,0 +1,50 @@
+"""Finding 11: linking repair orders and work orders under real concurrency."""
+
+import time
+
+from awning.errors import AlreadyLinked
+from awning.tests.concurrency import concurrency_marks, errors_in, run_concurrently
+from customers.tests.factories import CustomerFactory
+from repairs.models import RepairOrder
+from repairs.services import link_repair
+from repairs.tests.factories import RepairOrderFactory
+from workorders.models import WorkOrder
+from workorders.tests.factories import WorkOrderFactory
+
+pytestmark = concurrency_marks()
+
+
+def _setup(count: int) -> tuple[RepairOrder, list[WorkOrder]]:
+    customer = CustomerFactory()
+    return RepairOrderFactory(customer=customer), [WorkOrderFactory(customer=customer) for _ in range(count)]
+
+
+def test_concurrent_links_of_one_repair_order_make_exactly_one_link():
+    repair, orders = _setup(32)
+    results = run_concurrently(
+        32,
+        lambda t: link_repair(repair_order=RepairOrder(pk=repair.pk), work_order=orders[t], linked_by=None),
+    )
+    assert not errors_in(results, allowed=(AlreadyLinked,))
+    winners = [t for t, result in enumerate(results) if isinstance(result, RepairOrder)]
+    assert len(winners) == 1
+    assert sum(isinstance(r, AlreadyLinked) for r in results) == 31
+    repair.refresh_from_db()
+    assert repair.work_order == orders[winners[0]]
+    assert RepairOrder.objects.filter(work_order__isnull=False).count() == 1
+
+
+def test_negative_control_check_then_set_without_lock_lets_several_think_they_linked():
+    repair, orders = _setup(32)
+
+    def naive_link(thread: int) -> bool:
+        current = RepairOrder.objects.get(pk=repair.pk)
+        if current.work_order_id is not None:
+            return False
+        time.sleep(0.01)
+        RepairOrder.objects.filter(pk=repair.pk).update(work_order=orders[thread])
+        return True
+
+    results = run_concurrently(32, naive_link)
+    assert not errors_in(results)
+    assert sum(results) > 1, "only one thread linked: the load is not concurrent enough"
