@@ -162,6 +162,9 @@ UPLOAD_MAX_BYTES = env.int("AWNING_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # ---------------------------------------------------------------------------------------------
 # Shop
 # ---------------------------------------------------------------------------------------------
+# Only for bench/create_orders.py: mounts a bare-insert baseline endpoint.
+AWNING_BENCH_ENDPOINTS = env.bool("AWNING_BENCH_ENDPOINTS", default=False)
+
 # Admin list pages: 100 rows is what the office scrolls through on a desktop.
 ADMIN_LIST_PER_PAGE = 100
 

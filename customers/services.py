@@ -3,6 +3,7 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 
@@ -27,11 +28,14 @@ CUSTOMER_FIELDS = (
 )
 CATALOG_FIELDS = ("description", "material", "condition", "colour", "size", "price", "quantity")
 
+CATALOG_DUPLICATE = "This customer already has this item in the catalog; change that row's quantity instead."
+
 
 @transaction.atomic
 def create_source(*, fields: Mapping[str, Any]) -> Source:
     source = apply_fields(Source(), fields, SOURCE_FIELDS)
     validate(source)
+    source.validate_unique()  # a taken name is a field error, not a database error
     source.save()
     invalidate_on_commit(SOURCE_CHOICES)
     return source
@@ -44,6 +48,7 @@ def update_source(*, source: Source, fields: Mapping[str, Any]) -> Source:
     source = Source.objects.select_for_update(no_key=True).get(pk=source.pk)
     apply_fields(source, fields, SOURCE_FIELDS)
     validate(source)
+    source.validate_unique()
     source.save()
     invalidate_on_commit(SOURCE_CHOICES)
     return source
@@ -101,19 +106,24 @@ def _catalog_identity(*, customer: Customer, values: Mapping[str, Any]) -> dict[
 @transaction.atomic
 def create_catalog_item(*, customer: Customer, fields: Mapping[str, Any]) -> CatalogItem:
     item = apply_fields(CatalogItem(customer=customer), normalise_item_text(dict(fields)), CATALOG_FIELDS)
-    item.description_key = description_key(item.description)
-    validate(item, exclude=["customer"])
-    item.save()
-    return item
+    return _save_catalog_item(item)
 
 
 @transaction.atomic
 def update_catalog_item(*, item: CatalogItem, fields: Mapping[str, Any]) -> CatalogItem:
     item = CatalogItem.objects.select_for_update(no_key=True).get(pk=item.pk)
     apply_fields(item, normalise_item_text(dict(fields)), CATALOG_FIELDS)
+    return _save_catalog_item(item)
+
+
+def _save_catalog_item(item: CatalogItem) -> CatalogItem:
     item.description_key = description_key(item.description)
     validate(item, exclude=["customer"])
-    item.save()
+    try:
+        with transaction.atomic():  # savepoint: the caller's transaction survives the refusal
+            item.save()
+    except IntegrityError as error:
+        raise ValidationError(CATALOG_DUPLICATE) from error
     return item
 
 

@@ -124,6 +124,8 @@ def link_repair(
     constraint makes a double link impossible even for code that skips this function.
     """
     repair_order = RepairOrder.objects.select_for_update(no_key=True).get(pk=repair_order.pk)
+    if repair_order.work_order_id == (work_order.pk if work_order else None):
+        return repair_order  # already so: not an edit
     if work_order is None:
         repair_order.work_order = None
     else:

@@ -45,7 +45,9 @@ CHECK_IN_FIELDS = (
 
 CANNOT_MOVE = "Work order {number} is {current}; it cannot be moved to {target}."
 ONLY_MANAGERS_COMPLETE = "Only managers can complete work orders."
-NOT_ALLOWED_TO_MOVE = "You are not allowed to change the stage of work orders."
+NOT_ALLOWED_TO_MOVE = "You are not allowed to move work orders through the cleaning stages."
+NOT_ALLOWED_TO_DECIDE_QUOTES = "You are not allowed to approve or withdraw quotes."
+QUOTE_NOT_AWAITING = "Work order {number} is not awaiting a quote (it is {current})."
 FINAL_LOCATION_REQUIRED = "Say where the packaged goods were put."
 CHECK_IN_PROCESSED = "Check-in {pk} was already converted into work order {number}; it can no longer be changed."
 CHECK_IN_PROCESSED_ORDER_DELETED = (
@@ -144,8 +146,14 @@ def delete_work_order(*, work_order: WorkOrder) -> None:
 
 @transaction.atomic
 def approve_quote(*, work_order: WorkOrder, approved_by: User) -> WorkOrder:
-    """Approve the quote and put the order into the cleaning queue. Locks the work order."""
-    return change_work_order_stage(work_order=work_order, to_stage=Stage.QUEUED, changed_by=approved_by)
+    """Approve the quote of an order awaiting it, which puts the order into the cleaning queue.
+
+    Locks the work order. Office work: needs the change permission, not the floor's.
+    """
+    locked = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=None)
+    if locked.stage != Stage.AWAITING_QUOTE:
+        raise InvalidTransition(QUOTE_NOT_AWAITING.format(number=locked.number, current=locked.get_stage_display().lower()))
+    return change_work_order_stage(work_order=locked, to_stage=Stage.QUEUED, changed_by=approved_by)
 
 
 @transaction.atomic
@@ -160,11 +168,13 @@ def change_work_order_stage(
 ) -> WorkOrder:
     """Move the order to ``to_stage`` if the lifecycle allows it, stamping that stage's date.
 
-    Locks the work order row. Completing needs the complete permission (managers); every other
-    move needs the advance permission (technicians and up). Writes one event row.
+    Locks the work order row and checks the permission the move needs (see _required_permission).
+    Writes one event row.
     """
-    _check_stage_permission(changed_by, to_stage)
     work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
+    permission, refusal = _required_permission(work_order.stage, to_stage)
+    if not changed_by.has_perm(permission):
+        raise PermissionDenied(refusal)
     if not can_move(work_order.stage, to_stage):
         raise InvalidTransition(
             CANNOT_MOVE.format(
@@ -187,12 +197,14 @@ def change_work_order_stage(
     return save_version(work_order, actor=changed_by)
 
 
-def _check_stage_permission(user: User, to_stage: str) -> None:
+def _required_permission(from_stage: str, to_stage: str) -> tuple[str, str]:
+    """Completing is for managers; approving or withdrawing a quote is office work; the floor
+    moves (start, back to the queue, cleaned, treated, packaged) are the technicians'."""
     if to_stage == Stage.COMPLETED:
-        if not user.has_perm("workorders.complete_workorder"):
-            raise PermissionDenied(ONLY_MANAGERS_COMPLETE)
-    elif not user.has_perm("workorders.advance_workorder"):
-        raise PermissionDenied(NOT_ALLOWED_TO_MOVE)
+        return "workorders.complete_workorder", ONLY_MANAGERS_COMPLETE
+    if Stage.AWAITING_QUOTE in (from_stage, to_stage):
+        return "workorders.change_workorder", NOT_ALLOWED_TO_DECIDE_QUOTES
+    return "workorders.advance_workorder", NOT_ALLOWED_TO_MOVE
 
 
 def _follow_quote(work_order: WorkOrder, *, actor: User | None) -> None:

@@ -46,8 +46,6 @@ STAGE_DATE_FIELD: dict[str, str] = {
 OPEN_STAGES = frozenset(set(Stage) - {Stage.COMPLETED})
 # Stages in which the order sits in the cleaning queue (approved, not yet cleaned or treated).
 QUEUE_STAGES = frozenset({Stage.QUEUED, Stage.IN_PROGRESS})
-# Stages a technician moves orders into; completing is for managers.
-FLOOR_STAGES = frozenset({Stage.IN_PROGRESS, Stage.QUEUED, Stage.CLEANED, Stage.TREATED, Stage.PACKAGED})
 
 
 def can_move(from_stage: str, to_stage: str) -> bool:

@@ -20,6 +20,7 @@ def run_concurrently(count: int, work: Callable[[int], Any]) -> list[Any]:
 
     def worker(index: int) -> None:
         try:
+            connection.ensure_connection()  # connect first, so the barrier releases ready threads
             barrier.wait(timeout=30)
             results[index] = work(index)
         except BaseException as error:  # noqa: BLE001 — handed back to the test
@@ -45,6 +46,5 @@ def errors_in(results: list[Any], allowed: tuple[type[BaseException], ...] = ())
 def concurrency_marks():
     import pytest
 
-    # serialized_rollback: these tests commit for real, and the flush after each would drop the
-    # role groups the data migration created; this restores them before each test.
-    return [pytest.mark.concurrency, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+    # transaction=True: the threads need committed rows; the flush after each test empties the tables.
+    return [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]

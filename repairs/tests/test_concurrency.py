@@ -41,7 +41,7 @@ def test_negative_control_check_then_set_without_lock_lets_several_think_they_li
         current = RepairOrder.objects.get(pk=repair.pk)
         if current.work_order_id is not None:
             return False
-        time.sleep(0.01)
+        time.sleep(0.05)  # the legacy request built the form here
         RepairOrder.objects.filter(pk=repair.pk).update(work_order=orders[thread])
         return True
 
