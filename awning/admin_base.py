@@ -64,15 +64,6 @@ def formset_items(formset: forms.BaseModelFormSet) -> list[dict[str, Any]] | Non
     return items
 
 
-def save_attachments(formset: forms.BaseModelFormSet, *, add, delete, owner, user) -> None:
-    """New uploads go through ``add``, ticked deletions through ``delete``."""
-    for form in formset.forms:
-        if form.instance.pk and formset._should_delete_form(form):
-            delete(attachment=form.instance)
-        elif not form.instance.pk and form.cleaned_data.get("file"):
-            add(owner, upload=form.cleaned_data["file"], uploaded_by=user)
-
-
 class ServiceAdmin(admin.ModelAdmin):
     list_per_page = settings.ADMIN_LIST_PER_PAGE
     show_full_result_count = False  # one COUNT(*) less on every list page
@@ -123,6 +114,56 @@ class ServiceAdmin(admin.ModelAdmin):
             self.message_user(request, success.format(count=done), messages.SUCCESS)
         if refused:
             self.message_user(request, "Not changed — " + " | ".join(refused), messages.WARNING)
+
+
+class AggregateAdmin(ServiceAdmin):
+    """An order or check-in: header fields, an item inline and an attachment inline, written by
+    the app's create/update services in one call. Subclasses name the services in the hooks."""
+
+    editable_fields: tuple[str, ...] = ()
+    item_model: type[models.Model]
+    file_model: type[models.Model]
+
+    def create(self, request, form, *, fields: dict, items: list[dict]) -> models.Model:
+        raise NotImplementedError
+
+    def update(self, request, form, *, fields: dict, items: list[dict] | None) -> models.Model:
+        raise NotImplementedError
+
+    def attach(self, owner: models.Model, *, upload, user) -> None:
+        raise NotImplementedError
+
+    def detach(self, attachment: models.Model) -> None:
+        raise NotImplementedError
+
+    def get_readonly_fields(self, request, obj=None):
+        # An order stays with the customer it was written for (its items fed that catalog).
+        return (*self.readonly_fields, "customer") if obj else self.readonly_fields
+
+    def save_with_service(self, request, form, formsets, change):
+        fields = form.editable_fields(self.editable_fields)
+        items = formset_items(next(f for f in formsets if f.model is self.item_model))
+        if change:
+            saved = self.update(request, form, fields=fields, items=items)
+        else:
+            saved = self.create(request, form, fields=fields, items=items or [])
+        for formset in formsets:
+            if formset.model is self.file_model:
+                _save_attachments(formset, admin=self, owner=saved, user=request.user)
+        return saved
+
+    @staticmethod
+    def expected_version(form) -> int | None:
+        return form.cleaned_data.get("loaded_version")
+
+
+def _save_attachments(formset, *, admin: AggregateAdmin, owner, user) -> None:
+    """New uploads go through ``attach``, ticked deletions through ``detach``."""
+    for form in formset.forms:
+        if form.instance.pk and formset._should_delete_form(form):
+            admin.detach(form.instance)
+        elif not form.instance.pk and form.cleaned_data.get("file"):
+            admin.attach(owner, upload=form.cleaned_data["file"], user=user)
 
 
 def refusal_text(error: Exception) -> str:

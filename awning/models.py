@@ -3,6 +3,9 @@
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
+
+from .choices import ReturnMethod, ReturnTo, StorageTime, Tier, tier_of
 
 
 class TimeStampedModel(models.Model):
@@ -29,6 +32,36 @@ class VersionedModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class Order(VersionedModel):
+    """What work orders and repair orders share. Subclasses add the customer and their own fields."""
+
+    number = models.PositiveIntegerField(unique=True, editable=False)
+    name = models.CharField(max_length=200, blank=True, help_text="Defaults to the customer's name.")
+    rush = models.BooleanField(default=False)
+    firm_rush = models.BooleanField(default=False, help_text="Hard deadline: first in the queue.")
+    date_in = models.DateField(default=timezone.localdate)
+    date_required = models.DateField(null=True, blank=True)
+    completed_on = models.DateField(null=True, blank=True, editable=False)
+    storage_time = models.CharField(max_length=10, choices=StorageTime.choices, blank=True)
+    rack_number = models.CharField(max_length=100, blank=True, help_text="Where the goods sit now.")
+    return_method = models.CharField(max_length=10, choices=ReturnMethod.choices, blank=True)
+    return_to = models.CharField(max_length=10, choices=ReturnTo.choices, blank=True)
+    special_instructions = models.TextField(blank=True)
+    # Deprecated legacy columns and raw values kept for reference, never for logic.
+    legacy_data = models.JSONField(default=dict, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ("-number",)
+
+    @property
+    def tier(self) -> Tier:
+        return tier_of(rush=self.rush, firm_rush=self.firm_rush)
 
 
 class ItemDescription(models.Model):

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 
-from awning.admin_base import ServiceAdmin, VersionedForm, formset_items, save_attachments
+from awning.admin_base import AggregateAdmin, VersionedForm
 from awning.services import validate_dates
 from workorders.admin import ITEM_COLUMNS, OpenClosedFilter
 from workorders.models import WorkOrder
@@ -61,8 +61,10 @@ class RepairOrderFileInline(admin.TabularInline):
 
 
 @admin.register(RepairOrder)
-class RepairOrderAdmin(ServiceAdmin):
+class RepairOrderAdmin(AggregateAdmin):
     form = RepairOrderForm
+    editable_fields = services.REPAIR_ORDER_FIELDS
+    item_model, file_model = RepairOrderItem, RepairOrderFile
     list_display = ("number", "name", "customer", "item_type", "tier_label", "date_in", "date_required", "work_order", "completed_on")
     list_filter = (OpenClosedFilter, "firm_rush", "rush", "quote", "needs_cleaning")
     search_fields = ("=number", "name", "=customer__number", "customer__name", "item_type", "repair_type")
@@ -82,44 +84,32 @@ class RepairOrderAdmin(ServiceAdmin):
     inlines = (RepairOrderItemInline, RepairOrderFileInline)
     actions = ("complete_orders",)
 
-    def get_readonly_fields(self, request, obj=None):
-        return (*self.readonly_fields, "customer") if obj else self.readonly_fields
-
     @admin.display(description="Tier", ordering="firm_rush")
     def tier_label(self, obj):
         return obj.tier.label
 
-    def save_with_service(self, request, form, formsets, change):
-        fields = form.editable_fields(services.REPAIR_ORDER_FIELDS)
-        items = formset_items(next(f for f in formsets if f.model is RepairOrderItem))
-        target, relink = form.cleaned_data.get("linked_work_order"), form.cleaned_data.get("relink", False)
-        if change:
-            repair_order = services.update_repair_order(
-                repair_order=form.instance,
-                fields=fields,
-                items=items,
-                expected_version=form.cleaned_data.get("loaded_version"),
-                updated_by=request.user,
-            )
-            if repair_order.work_order_id != (target.pk if target else None):
-                repair_order = services.link_repair(
-                    repair_order=repair_order, work_order=target, relink=relink, linked_by=request.user
-                )
-        else:
-            repair_order = services.create_repair_order(
-                customer=form.cleaned_data["customer"], fields=fields, items=items or [],
-                work_order=target, relink=relink, created_by=request.user,
-            )
-        for formset in formsets:
-            if formset.model is RepairOrderFile:
-                save_attachments(
-                    formset,
-                    add=lambda owner, **kw: services.add_repair_order_file(repair_order=owner, **kw),
-                    delete=services.delete_repair_order_file,
-                    owner=repair_order,
-                    user=request.user,
-                )
-        return repair_order
+    def create(self, request, form, *, fields, items):
+        return services.create_repair_order(
+            customer=form.cleaned_data["customer"], fields=fields, items=items,
+            work_order=form.cleaned_data.get("linked_work_order"), relink=form.cleaned_data.get("relink", False),
+            created_by=request.user,
+        )
+
+    def update(self, request, form, *, fields, items):
+        repair_order = services.update_repair_order(
+            repair_order=form.instance, fields=fields, items=items,
+            expected_version=self.expected_version(form), updated_by=request.user,
+        )
+        return services.link_repair(
+            repair_order=repair_order, work_order=form.cleaned_data.get("linked_work_order"),
+            relink=form.cleaned_data.get("relink", False), linked_by=request.user,
+        )
+
+    def attach(self, owner, *, upload, user):
+        services.add_repair_order_file(repair_order=owner, upload=upload, uploaded_by=user)
+
+    def detach(self, attachment):
+        services.delete_repair_order_file(attachment=attachment)
 
     def delete_with_service(self, request, obj):
         services.delete_repair_order(repair_order=obj)

@@ -1,22 +1,18 @@
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
-from awning.choices import QuoteStatus, ReturnMethod, ReturnTo, StorageTime, Tier, tier_of
-from awning.models import Attachment, ItemDescription, VersionedModel, positive
+from awning.choices import QuoteStatus
+from awning.models import Attachment, ItemDescription, Order, positive
 from customers.models import CatalogItem, Customer
 from workorders.models import WorkOrder
 
 
-class RepairOrder(VersionedModel):
+class RepairOrder(Order):
     """A repair job, often sent out to a sail loft; never touches the customer's catalog."""
 
-    number = models.PositiveIntegerField(unique=True, editable=False)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="repair_orders")
-    name = models.CharField(max_length=200, blank=True, help_text="Defaults to the customer's name.")
     # The legacy soft link seerepair/seeclean, made real: at most one work order per repair order
     # and one repair order per work order. Change it only through repairs.services.link_repair.
     work_order = models.OneToOneField(
@@ -31,15 +27,10 @@ class RepairOrder(VersionedModel):
         max_length=255, blank=True, help_text="Free-text remark such as “can't be cleaned” (legacy 'see clean')."
     )
     quote = models.CharField(max_length=10, choices=QuoteStatus.choices, blank=True)
-    rush = models.BooleanField(default=False)
-    firm_rush = models.BooleanField(default=False)
     needs_cleaning = models.BooleanField(default=False, help_text="Clean before or after the repair.")
 
-    date_in = models.DateField(default=timezone.localdate)
-    date_required = models.DateField(null=True, blank=True)
     sent_out_on = models.DateField(null=True, blank=True, help_text="Sent to a subcontractor or loft.")
     returned_on = models.DateField(null=True, blank=True, help_text="Came back from the subcontractor.")
-    completed_on = models.DateField(null=True, blank=True, editable=False)
 
     item_type = models.CharField(max_length=200, blank=True)
     repair_type = models.CharField(max_length=255, blank=True)
@@ -48,20 +39,10 @@ class RepairOrder(VersionedModel):
     customer_price = models.DecimalField(
         max_digits=10, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    storage_time = models.CharField(max_length=10, choices=StorageTime.choices, blank=True)
-    rack_number = models.CharField(max_length=100, blank=True)
     location = models.CharField(max_length=200, blank=True)
     final_location = models.CharField(max_length=200, blank=True)
-    return_method = models.CharField(max_length=10, choices=ReturnMethod.choices, blank=True)
-    return_to = models.CharField(max_length=10, choices=ReturnTo.choices, blank=True)
-    special_instructions = models.TextField(blank=True)
-    legacy_data = models.JSONField(default=dict, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
-    )
 
-    class Meta:
-        ordering = ("-number",)
+    class Meta(Order.Meta):
         indexes = [
             models.Index(fields=("-date_in", "-number"), name="ro_date_in_desc"),
             models.Index(fields=("date_required",), name="ro_date_required"),
@@ -76,10 +57,6 @@ class RepairOrder(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:repairs_repairorder_change", args=[self.pk])
-
-    @property
-    def tier(self) -> Tier:
-        return tier_of(rush=self.rush, firm_rush=self.firm_rush)
 
     @property
     def is_open(self) -> bool:

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from awning.admin_base import ReadOnlyInline, ServiceAdmin, VersionedForm, formset_items, save_attachments
+from awning.admin_base import AggregateAdmin, ReadOnlyInline, VersionedForm
 from awning.services import validate_dates
 from customers.selectors import list_source_choices
 
@@ -76,8 +76,10 @@ class WorkOrderEventInline(ReadOnlyInline):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(ServiceAdmin):
+class WorkOrderAdmin(AggregateAdmin):
     form = WorkOrderForm
+    editable_fields = services.WORK_ORDER_FIELDS
+    item_model, file_model = WorkOrderItem, WorkOrderFile
     list_display = (
         "number", "name", "customer", "stage", "tier_label", "is_cushion", "date_in", "date_required",
         "ship_to", "completed_on",
@@ -101,10 +103,6 @@ class WorkOrderAdmin(ServiceAdmin):
     inlines = (WorkOrderItemInline, WorkOrderFileInline, WorkOrderEventInline)
     actions = ("approve_quotes", "complete_orders")
 
-    def get_readonly_fields(self, request, obj=None):
-        # An order stays with the customer it was written for (its items fed that catalog).
-        return (*self.readonly_fields, "customer") if obj else self.readonly_fields
-
     @admin.display(description="Tier", ordering="firm_rush")
     def tier_label(self, obj):
         return obj.tier.label
@@ -117,32 +115,22 @@ class WorkOrderAdmin(ServiceAdmin):
         state = "open" if repair.is_open else "completed"
         return format_html('<a href="{}">RO {}</a> ({})', repair.get_absolute_url(), repair.number, state)
 
-    def save_with_service(self, request, form, formsets, change):
-        fields = form.editable_fields(services.WORK_ORDER_FIELDS)
-        item_formset = next(f for f in formsets if f.model is WorkOrderItem)
-        items = formset_items(item_formset)
-        if change:
-            work_order = services.update_work_order(
-                work_order=form.instance,
-                fields=fields,
-                items=items,
-                expected_version=form.cleaned_data.get("loaded_version"),
-                updated_by=request.user,
-            )
-        else:
-            work_order = services.create_work_order(
-                customer=form.cleaned_data["customer"], fields=fields, items=items or [], created_by=request.user
-            )
-        for formset in formsets:
-            if formset.model is WorkOrderFile:
-                save_attachments(
-                    formset,
-                    add=lambda owner, **kw: services.add_work_order_file(work_order=owner, **kw),
-                    delete=services.delete_work_order_file,
-                    owner=work_order,
-                    user=request.user,
-                )
-        return work_order
+    def create(self, request, form, *, fields, items):
+        return services.create_work_order(
+            customer=form.cleaned_data["customer"], fields=fields, items=items, created_by=request.user
+        )
+
+    def update(self, request, form, *, fields, items):
+        return services.update_work_order(
+            work_order=form.instance, fields=fields, items=items,
+            expected_version=self.expected_version(form), updated_by=request.user,
+        )
+
+    def attach(self, owner, *, upload, user):
+        services.add_work_order_file(work_order=owner, upload=upload, uploaded_by=user)
+
+    def detach(self, attachment):
+        services.delete_work_order_file(attachment=attachment)
 
     def delete_with_service(self, request, obj):
         services.delete_work_order(work_order=obj)
@@ -224,8 +212,10 @@ class PendingFilter(admin.SimpleListFilter):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ServiceAdmin):
+class CheckInAdmin(AggregateAdmin):
     form = CheckInForm
+    editable_fields = services.CHECK_IN_FIELDS
+    item_model, file_model = CheckInItem, CheckInFile
     list_display = ("pk", "customer", "date_in", "date_required", "rush", "status", "work_order")
     list_filter = (PendingFilter, "rush", "date_in")
     search_fields = ("=pk", "customer__name", "=customer__number", "=work_order__number")
@@ -241,9 +231,6 @@ class CheckInAdmin(ServiceAdmin):
     inlines = (CheckInItemInline, CheckInFileInline)
     actions = ("convert_to_work_orders",)
 
-    def get_readonly_fields(self, request, obj=None):
-        return (*self.readonly_fields, "customer") if obj else self.readonly_fields
-
     def has_change_permission(self, request, obj=None):
         # A processed check-in is a record of what came in: view only.
         if obj is not None and obj.status == CheckIn.Status.PROCESSED:
@@ -255,31 +242,22 @@ class CheckInAdmin(ServiceAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
-    def save_with_service(self, request, form, formsets, change):
-        fields = form.editable_fields(services.CHECK_IN_FIELDS)
-        items = formset_items(next(f for f in formsets if f.model is CheckInItem))
-        if change:
-            check_in = services.update_check_in(
-                check_in=form.instance,
-                fields=fields,
-                items=items,
-                expected_version=form.cleaned_data.get("loaded_version"),
-                updated_by=request.user,
-            )
-        else:
-            check_in = services.create_check_in(
-                customer=form.cleaned_data["customer"], fields=fields, items=items or [], created_by=request.user
-            )
-        for formset in formsets:
-            if formset.model is CheckInFile:
-                save_attachments(
-                    formset,
-                    add=lambda owner, **kw: services.add_check_in_file(check_in=owner, **kw),
-                    delete=services.delete_check_in_file,
-                    owner=check_in,
-                    user=request.user,
-                )
-        return check_in
+    def create(self, request, form, *, fields, items):
+        return services.create_check_in(
+            customer=form.cleaned_data["customer"], fields=fields, items=items, created_by=request.user
+        )
+
+    def update(self, request, form, *, fields, items):
+        return services.update_check_in(
+            check_in=form.instance, fields=fields, items=items,
+            expected_version=self.expected_version(form), updated_by=request.user,
+        )
+
+    def attach(self, owner, *, upload, user):
+        services.add_check_in_file(check_in=owner, upload=upload, uploaded_by=user)
+
+    def detach(self, attachment):
+        services.delete_check_in_file(attachment=attachment)
 
     def delete_with_service(self, request, obj):
         services.delete_check_in(check_in=obj)

@@ -5,19 +5,17 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from awning.choices import QuoteStatus, ReturnMethod, ReturnTo, StorageTime, Tier, tier_of
-from awning.models import Attachment, ItemDescription, VersionedModel, positive
+from awning.choices import QuoteStatus, ReturnTo, StorageTime
+from awning.models import Attachment, ItemDescription, Order, VersionedModel, positive
 from customers.models import CatalogItem, Customer, Source
 
 from .stages import Stage
 
 
-class WorkOrder(VersionedModel):
+class WorkOrder(Order):
     """A cleaning job: goods that came in, what to do with them, and where they are now."""
 
-    number = models.PositiveIntegerField(unique=True, editable=False)
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="work_orders")
-    name = models.CharField(max_length=200, blank=True, help_text="Defaults to the customer's name.")
     ship_to = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
@@ -30,36 +28,19 @@ class WorkOrder(VersionedModel):
         max_length=20, choices=Stage.choices, default=Stage.AWAITING_QUOTE, editable=False
     )
     quote = models.CharField(max_length=10, choices=QuoteStatus.choices, default=QuoteStatus.NEEDED, blank=True)
-    rush = models.BooleanField(default=False)
-    firm_rush = models.BooleanField(default=False, help_text="Hard deadline: first in the queue.")
     is_cushion = models.BooleanField(default=False)
     repairs_needed = models.BooleanField(default=False)
 
-    date_in = models.DateField(default=timezone.localdate)
-    date_required = models.DateField(null=True, blank=True)
     started_on = models.DateField(null=True, blank=True, editable=False)
     cleaned_on = models.DateField(null=True, blank=True, editable=False)
     treated_on = models.DateField(null=True, blank=True, editable=False)
     packaged_on = models.DateField(null=True, blank=True, editable=False)
-    completed_on = models.DateField(null=True, blank=True, editable=False)
-
-    storage_time = models.CharField(max_length=10, choices=StorageTime.choices, blank=True)
-    rack_number = models.CharField(max_length=100, blank=True, help_text="Where the goods sit now.")
     final_location = models.CharField(max_length=100, blank=True, editable=False)
-    return_method = models.CharField(max_length=10, choices=ReturnMethod.choices, blank=True)
-    return_to = models.CharField(max_length=10, choices=ReturnTo.choices, blank=True)
-    special_instructions = models.TextField(blank=True)
     repair_note = models.CharField(
         max_length=255, blank=True, help_text="Free-text remark about repairs (legacy 'see repair')."
     )
-    # Deprecated legacy columns and raw values kept for reference, never for logic.
-    legacy_data = models.JSONField(default=dict, blank=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
-    )
 
-    class Meta:
-        ordering = ("-number",)
+    class Meta(Order.Meta):
         indexes = [
             models.Index(fields=("stage", "date_in"), name="wo_stage_date_in"),
             models.Index(fields=("-date_in", "-number"), name="wo_date_in_desc"),
@@ -112,10 +93,6 @@ class WorkOrder(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("admin:workorders_workorder_change", args=[self.pk])
-
-    @property
-    def tier(self) -> Tier:
-        return tier_of(rush=self.rush, firm_rush=self.firm_rush)
 
     @property
     def is_open(self) -> bool:
