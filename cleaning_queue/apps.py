@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CleaningQueueConfig(AppConfig):
@@ -8,3 +9,13 @@ class CleaningQueueConfig(AppConfig):
     name = "cleaning_queue"
     label = "queue"
     verbose_name = "Cleaning queue"
+
+    def ready(self) -> None:
+        post_migrate.connect(ensure_the_queue, sender=self)
+
+
+def ensure_the_queue(sender, using="default", **kwargs) -> None:
+    """The queue row is data every move locks; a test flush removes it, migrate puts it back."""
+    from .models import Queue
+
+    Queue.objects.using(using).get_or_create(pk=1)

@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from workorders.models import WorkOrder
+
+
+class Queue(models.Model):
+    """The shop's one cleaning queue. Its row is the lock every move takes, and its version is
+    what a reorder must name: a reorder based on an older version is refused."""
+
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="queue_is_a_singleton")]
+
+    def __str__(self) -> str:
+        return f"Cleaning queue (version {self.version})"
+
+
+class QueueEntry(models.Model):
+    """A work order's place in the queue: positions are 1..N, unique, without gaps.
+
+    Uniqueness is an ordinary (immediate) constraint on both databases: every change of
+    positions is written in two statements (park the rows above PARK_OFFSET, then set their final
+    values), so it holds after each statement — SQLite cannot defer a constraint, and PostgreSQL
+    then need not.
+    """
+
+    work_order = models.OneToOneField(WorkOrder, on_delete=models.CASCADE, related_name="queue_entry")
+    position = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ("position",)
+        verbose_name_plural = "queue entries"
+        constraints = [
+            models.UniqueConstraint(fields=("position",), name="queue_position_unique"),
+            models.CheckConstraint(condition=Q(position__gt=0), name="queue_position_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. WO {self.work_order.number}"

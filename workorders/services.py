@@ -25,11 +25,12 @@ from awning.services import (
     validate,
     validate_dates,
 )
+from cleaning_queue import services as queue
 from customers.models import Customer
 from customers.services import record_catalog_item
 
 from .models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
-from .stages import STAGE_DATE_FIELD, Stage, can_move
+from .stages import QUEUE_STAGES, STAGE_DATE_FIELD, Stage, can_move
 
 ItemData = Mapping[str, Any]
 
@@ -82,6 +83,8 @@ def create_work_order(
     work_order.save()
     _save_lines(work_order, lines, items)
     _log(work_order, kind=WorkOrderEvent.Kind.CREATED, from_stage="", actor=created_by)
+    if work_order.stage in QUEUE_STAGES:
+        queue.enqueue(work_order=work_order, actor=created_by)
     return work_order
 
 
@@ -97,14 +100,19 @@ def update_work_order(
     """Edit fields and, when ``items`` is given, replace the items, as one versioned change.
 
     Locks the work order row; refuses a stale ``expected_version``. Approving the quote of an
-    order awaiting it queues the order; withdrawing approval of a queued order un-queues it.
+    order awaiting it queues the order; withdrawing approval of a queued order un-queues it; a
+    queued order whose priority or dates change is slotted again.
     """
     work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
+    slot_before = queue.default_key(work_order)
     apply_fields(work_order, fields, WORK_ORDER_FIELDS)
     validate_work_order(work_order)
     if items is not None:
         _replace_lines(work_order, items)
+    stage_before = work_order.stage
     _follow_quote(work_order, actor=updated_by)
+    if work_order.stage == stage_before and queue.default_key(work_order) != slot_before:
+        queue.reslot(work_order=work_order, actor=updated_by)
     return save_version(work_order, actor=updated_by)
 
 
@@ -141,7 +149,9 @@ def _save_lines(work_order: WorkOrder, lines: list[WorkOrderItem], items: Sequen
 
 @transaction.atomic
 def delete_work_order(*, work_order: WorkOrder) -> None:
-    WorkOrder.objects.select_for_update().get(pk=work_order.pk).delete()  # full lock: the row goes
+    locked = WorkOrder.objects.select_for_update().get(pk=work_order.pk)  # full lock: the row goes
+    queue.dequeue(work_order=locked)  # close its gap in the queue before the cascade removes it
+    locked.delete()
 
 
 @transaction.atomic
@@ -218,6 +228,10 @@ def _follow_quote(work_order: WorkOrder, *, actor: User | None) -> None:
 def _move(work_order: WorkOrder, to_stage: str, *, actor: User | None) -> None:
     from_stage, work_order.stage = work_order.stage, to_stage
     _log(work_order, kind=WorkOrderEvent.Kind.STAGE, from_stage=from_stage, actor=actor)
+    if from_stage in QUEUE_STAGES and to_stage not in QUEUE_STAGES:
+        queue.dequeue(work_order=work_order, actor=actor)
+    elif to_stage in QUEUE_STAGES and from_stage not in QUEUE_STAGES:
+        queue.enqueue(work_order=work_order, actor=actor)
 
 
 def _log(work_order: WorkOrder, *, kind: str, from_stage: str, actor: User | None) -> None:

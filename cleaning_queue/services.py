@@ -1,0 +1,191 @@
+"""Every write to the cleaning queue.
+
+All of them lock the queue row first (one lock for the whole queue: moves are rare next to reads,
+and a single lock makes "two reorders at the same instant" simply run one after the other). The
+work-order services call enqueue/dequeue/reslot while they hold the work order's row lock, so the
+lock order is always work order, then queue.
+
+Default order: firm rush (date required, then date in), then rush (date in), then regular (date
+in), ties by number. A newcomer goes right after the last entry the default order puts before it:
+manual moves made by others survive, and a newer order never overtakes an older one of its tier.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Sequence
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from accounts.models import User
+from awning.errors import DomainError
+from workorders.models import WorkOrder
+
+from .models import Queue, QueueEntry
+
+QUEUE_PK = 1
+# Positions are parked above this while they move (see QueueEntry); queues are far shorter.
+PARK_OFFSET = 1_000_000
+
+STALE_QUEUE = (
+    "The queue was changed by {who} at {when} since you loaded it. "
+    "Nothing was moved: reload the queue and try again."
+)
+NOT_THE_QUEUE = "The new order must list every order in the queue exactly once ({problem})."
+BAD_POSITION = "Position {position} is outside the queue (1 to {length})."
+NOT_IN_QUEUE = "Work order {number} is not in the cleaning queue."
+NOT_ALLOWED_TO_REORDER = "Only managers can reorder the cleaning queue."
+
+
+class StaleQueueError(DomainError):
+    """The reorder was based on an older version of the queue."""
+
+
+def default_key(work_order: WorkOrder) -> tuple:
+    """Sort key of the default order (nulls last within the firm-rush tier)."""
+    due = (work_order.date_required or datetime.date.max) if work_order.firm_rush else datetime.date.min
+    return (work_order.tier, due, work_order.date_in, work_order.number)
+
+
+# ---------------------------------------------------------------------------------------------
+# Membership: called by the work-order services, which hold the work order's row lock.
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def enqueue(*, work_order: WorkOrder, actor: User | None = None) -> None:
+    """Slot the order where the default order puts it relative to the current queue."""
+    queue = _lock_queue()
+    if QueueEntry.objects.filter(work_order=work_order.pk).exists():
+        return
+    entries = list(QueueEntry.objects.select_related("work_order").order_by("position"))
+    key = default_key(work_order)
+    position = 1 + max((e.position for e in entries if default_key(e.work_order) < key), default=0)
+    _shift(start=position, delta=1)
+    QueueEntry.objects.create(work_order=work_order, position=position)
+    _bump(queue, actor)
+
+
+@transaction.atomic
+def dequeue(*, work_order: WorkOrder, actor: User | None = None) -> None:
+    """Take the order out and close the gap it leaves."""
+    queue = _lock_queue()
+    entry = QueueEntry.objects.filter(work_order=work_order.pk).first()
+    if entry is None:
+        return
+    entry.delete()
+    _shift(start=entry.position + 1, delta=-1)
+    _bump(queue, actor)
+
+
+@transaction.atomic
+def reslot(*, work_order: WorkOrder, actor: User | None = None) -> None:
+    """Its priority or dates changed: slot it again by the same rule."""
+    if QueueEntry.objects.filter(work_order=work_order.pk).exists():
+        dequeue(work_order=work_order, actor=actor)
+        enqueue(work_order=work_order, actor=actor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Manual order: managers.
+# ---------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def reorder_queue(*, order: Sequence[int], expected_version: int, reordered_by: User) -> int:
+    """Put the queue into ``order`` (every queued work-order number once); return the new version.
+
+    Locks the queue row; refuses a stale ``expected_version`` (StaleQueueError) and a list that is
+    not exactly the queue's numbers (ValidationError). Five statements whatever the length.
+    """
+    queue = _lock_for_manager(reordered_by, expected_version)
+    current = _entries_by_number()
+    _check_same_orders(order, current)
+    _apply(current, order)
+    return _bump(queue, reordered_by)
+
+
+@transaction.atomic
+def move_in_queue(*, number: int, to_position: int, expected_version: int, moved_by: User) -> int:
+    """Move one work order to ``to_position`` (1-based); the others close up. Same contract."""
+    queue = _lock_for_manager(moved_by, expected_version)
+    current = _entries_by_number()
+    if number not in current:
+        raise ValidationError(NOT_IN_QUEUE.format(number=number))
+    if not 1 <= to_position <= len(current):
+        raise ValidationError(BAD_POSITION.format(position=to_position, length=len(current)))
+    order = [n for n in sorted(current, key=lambda n: current[n][1]) if n != number]
+    order.insert(to_position - 1, number)
+    _apply(current, order)
+    return _bump(queue, moved_by)
+
+
+@transaction.atomic
+def reset_queue(*, reset_by: User) -> int:
+    """Discard every manual move: put the whole queue into the default order."""
+    if not reset_by.has_perm("workorders.reorder_queue"):
+        raise PermissionDenied(NOT_ALLOWED_TO_REORDER)
+    queue = _lock_queue()
+    entries = list(QueueEntry.objects.select_related("work_order"))
+    current = {e.work_order.number: (e.pk, e.position) for e in entries}
+    order = [e.work_order.number for e in sorted(entries, key=lambda e: default_key(e.work_order))]
+    _apply(current, order)
+    return _bump(queue, reset_by)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _lock_queue() -> Queue:
+    return Queue.objects.select_for_update().get(pk=QUEUE_PK)
+
+
+def _lock_for_manager(user: User, expected_version: int) -> Queue:
+    if not user.has_perm("workorders.reorder_queue"):
+        raise PermissionDenied(NOT_ALLOWED_TO_REORDER)
+    queue = _lock_queue()
+    if queue.version != expected_version:
+        who = queue.updated_by.display_name if queue.updated_by_id else "someone else"
+        raise StaleQueueError(STALE_QUEUE.format(who=who, when=timezone.localtime(queue.updated_at).strftime("%H:%M")))
+    return queue
+
+
+def _entries_by_number() -> dict[int, tuple[int, int]]:
+    """work-order number -> (entry id, position), in one query."""
+    rows = QueueEntry.objects.values_list("work_order__number", "pk", "position")
+    return {number: (pk, position) for number, pk, position in rows}
+
+
+def _check_same_orders(order: Sequence[int], current: dict[int, tuple[int, int]]) -> None:
+    repeated = sorted(number for number, count in Counter(order).items() if count > 1)
+    missing, extra = sorted(set(current) - set(order)), sorted(set(order) - set(current))
+    problems = [f"{label}: {', '.join(map(str, numbers))}" for label, numbers in
+                (("missing", missing), ("not in the queue", extra), ("repeated", repeated)) if numbers]
+    if problems:
+        raise ValidationError(NOT_THE_QUEUE.format(problem="; ".join(problems)))
+
+
+def _apply(current: dict[int, tuple[int, int]], order: Sequence[int]) -> None:
+    """Write the positions that change, in two statements (park, then place)."""
+    moves = {current[number][0]: position for position, number in enumerate(order, start=1)
+             if current[number][1] != position}
+    if not moves:
+        return
+    QueueEntry.objects.filter(pk__in=moves).update(position=F("position") + PARK_OFFSET)
+    QueueEntry.objects.filter(pk__in=moves).update(
+        position=Case(*(When(pk=pk, then=Value(position)) for pk, position in moves.items()))
+    )
+
+
+def _shift(*, start: int, delta: int) -> None:
+    """Move every entry at ``start`` or later by ``delta``, in two statements (park, then place)."""
+    QueueEntry.objects.filter(position__gte=start).update(position=F("position") + PARK_OFFSET)
+    QueueEntry.objects.filter(position__gte=start + PARK_OFFSET).update(position=F("position") - PARK_OFFSET + delta)
+
+
+def _bump(queue: Queue, actor: User | None) -> int:
+    """Caller holds the queue lock, so the new version is known without reading it back."""
+    Queue.objects.filter(pk=queue.pk).update(version=F("version") + 1, updated_by=actor, updated_at=timezone.now())
+    return queue.version + 1
