@@ -1,13 +1,18 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from cleaning_queue.views import home
 
 admin.site.site_header = "Awning back office"
 admin.site.site_title = "Awning back office"
 admin.site.index_title = "Shop"
 
 urlpatterns = [
+    path("", home, name="home"),
     path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("queue/", include("cleaning_queue.urls")),
 ]
 
 if settings.AWNING_BENCH_ENDPOINTS:

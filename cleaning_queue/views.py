@@ -1,0 +1,239 @@
+"""The floor: the cleaning queue, the board and one-tap stage changes, plus the queue's JSON API.
+
+Views read through selectors and write through services; every rule the pages hide (who may
+reorder, who may complete) is enforced by the services, and refused here as 403.
+"""
+
+import json
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from awning.errors import DomainError
+from workorders import services as work_orders
+from workorders.models import WorkOrder
+from workorders.stages import Stage, can_move
+
+from . import services
+from .selectors import BOARD_TABS, get_queue_snapshot, list_board, queue_payload
+
+VIEW_PERMISSION = "workorders.view_workorder"
+LOGIN_REQUIRED = "Log in first."
+BAD_JSON = "Send a JSON object."
+REPAIR_NOT_DONE = "Repair order {number} for this work order is not complete. Start cleaning anyway?"
+
+# One-tap actions: URL name -> (target stage, button label).
+ACTIONS = {
+    "start": (Stage.IN_PROGRESS, "Start"),
+    "back-to-queue": (Stage.QUEUED, "Back to queue"),
+    "cleaned": (Stage.CLEANED, "Cleaned"),
+    "treated": (Stage.TREATED, "Treated"),
+    "packaged": (Stage.PACKAGED, "Packaged"),
+    "complete": (Stage.COMPLETED, "Complete"),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON API
+# ---------------------------------------------------------------------------------------------
+
+
+def json_api(view):
+    """Session-authenticated JSON endpoint: refusals are JSON with the right status, never a
+    login redirect or an HTML error page."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"error": LOGIN_REQUIRED}, status=401)
+        try:
+            if not request.user.has_perm(VIEW_PERMISSION):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+        except services.StaleQueueError as error:
+            return JsonResponse({"error": str(error)}, status=409)
+        except PermissionDenied as error:
+            return JsonResponse({"error": str(error) or "Not allowed."}, status=403)
+        except ValidationError as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=400)
+
+    return wrapper
+
+
+def _json_body(request, *fields: str) -> dict:
+    try:
+        body = json.loads(request.body or b"")
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ValidationError(BAD_JSON) from error
+    if not isinstance(body, dict):
+        raise ValidationError(BAD_JSON)
+    for name in fields:
+        if name not in body:
+            raise ValidationError(f"“{name}” is missing.")
+    return body
+
+
+def _integer(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValidationError(f"“{name}” must be a whole number.")
+    return value
+
+
+@require_GET
+@json_api
+def api_queue(request):
+    return JsonResponse(queue_payload(*get_queue_snapshot()))
+
+
+@require_POST
+@json_api
+def api_reorder(request):
+    body = _json_body(request, "version", "order")
+    if not isinstance(body["order"], list):
+        raise ValidationError("“order” must be a list of work-order numbers.")
+    order = [_integer(number, "order") for number in body["order"]]
+    version = services.reorder_queue(
+        order=order, expected_version=_integer(body["version"], "version"), reordered_by=request.user
+    )
+    return JsonResponse({"version": version})
+
+
+@require_POST
+@json_api
+def api_move(request, number: int):
+    body = _json_body(request, "version", "to_position")
+    version = services.move_in_queue(
+        number=number,
+        to_position=_integer(body["to_position"], "to_position"),
+        expected_version=_integer(body["version"], "version"),
+        moved_by=request.user,
+    )
+    return JsonResponse({"version": version})
+
+
+# ---------------------------------------------------------------------------------------------
+# Pages
+# ---------------------------------------------------------------------------------------------
+
+
+def home(request):
+    """Office staff work in the admin; the floor starts at the queue."""
+    if request.user.is_authenticated and request.user.is_staff:
+        return HttpResponseRedirect(reverse("admin:index"))
+    return HttpResponseRedirect(reverse("queue:queue"))
+
+
+@login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def queue_page(request):
+    search = request.GET.get("q", "").strip()
+    hide_sail, hide_cushion = request.GET.get("hide_sail") == "1", request.GET.get("hide_cushion") == "1"
+    version, entries = get_queue_snapshot(search=search, hide_sail=hide_sail, hide_cushion=hide_cushion)
+    filtered = bool(search or hide_sail or hide_cushion)
+    tiers = [entry.work_order.tier for entry in entries]
+    return render(request, "floor/queue.html", {
+        "entries": entries,
+        "version": version,
+        "search": search,
+        "hide_sail": hide_sail,
+        "hide_cushion": hide_cushion,
+        "filtered": filtered,
+        "can_reorder": request.user.has_perm("workorders.reorder_queue"),
+        "counts": {label: tiers.count(tier) for tier, label in ((1, "Firm rush"), (2, "Rush"), (3, "Regular"))},
+    })
+
+
+@login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def board_page(request, tab: str = "recent"):
+    if tab not in BOARD_TABS:
+        raise Http404
+    search = request.GET.get("q", "").strip()
+    page = Paginator(list_board(tab=tab, search=search), 25).get_page(request.GET.get("page"))
+    return render(request, "floor/board.html", {
+        "tabs": [(key, label) for key, (label, _) in BOARD_TABS.items()],
+        "tab": tab,
+        "page": page,
+        "search": search,
+    })
+
+
+@login_required
+@permission_required(VIEW_PERMISSION, raise_exception=True)
+def order_page(request, number: int, *, warning: str = ""):
+    order = get_object_or_404(
+        WorkOrder.objects.select_related("customer", "ship_to", "repair_order"), number=number
+    )
+    actions = [
+        (name, label) for name, (stage, label) in ACTIONS.items()
+        if can_move(order.stage, stage) and (stage != Stage.COMPLETED or request.user.has_perm("workorders.complete_workorder"))
+        and (stage == Stage.COMPLETED or request.user.has_perm("workorders.advance_workorder"))
+    ]
+    return render(request, "floor/order.html", {
+        "order": order,
+        "items": order.items.all(),
+        "photos": order.files.all(),
+        "actions": actions,
+        "warning": warning,
+        "next": _safe_next(request, reverse("queue:order", args=[number])),
+        "can_add_photos": request.user.has_perm("workorders.add_workorderfile"),
+    }, status=409 if warning else 200)
+
+
+@require_POST
+@login_required
+def order_action(request, number: int, action: str):
+    if action not in ACTIONS:
+        raise Http404
+    order = get_object_or_404(WorkOrder.objects.select_related("repair_order"), number=number)
+    stage = ACTIONS[action][0]
+    repair = getattr(order, "repair_order", None)
+    if stage == Stage.IN_PROGRESS and repair is not None and repair.is_open and request.POST.get("confirm_repair") != "1":
+        return order_page(request, number, warning=REPAIR_NOT_DONE.format(number=repair.number))
+    try:
+        work_orders.change_work_order_stage(
+            work_order=order, to_stage=stage, final_location=request.POST.get("final_location", ""),
+            changed_by=request.user,
+        )
+    except (DomainError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, f"Work order {number}: {Stage(stage).label.lower()}.")
+    return HttpResponseRedirect(_safe_next(request, reverse("queue:order", args=[number])))
+
+
+@require_POST
+@login_required
+def add_photos(request, number: int):
+    if not request.user.has_perm("workorders.add_workorderfile"):
+        raise PermissionDenied
+    order = get_object_or_404(WorkOrder, number=number)
+    uploads = request.FILES.getlist("photos")
+    for upload in uploads:
+        work_orders.add_work_order_file(work_order=order, upload=upload, uploaded_by=request.user)
+    if uploads:
+        messages.success(request, f"{len(uploads)} photo(s) added to work order {number}.")
+    return HttpResponseRedirect(reverse("queue:order", args=[number]))
+
+
+@require_POST
+@login_required
+def reset_queue_view(request):
+    services.reset_queue(reset_by=request.user)  # PermissionDenied -> 403 for everyone but managers
+    messages.success(request, "The queue is back in the default order.")
+    return HttpResponseRedirect(reverse("queue:queue"))
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
