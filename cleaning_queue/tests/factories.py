@@ -1,6 +1,10 @@
 import datetime
 
 from awning.choices import QuoteStatus
+from cleaning_queue.models import QueueEntry
+from customers.tests.factories import CustomerFactory
+from workorders.models import WorkOrder
+from workorders.stages import Stage
 from workorders.tests.factories import WorkOrderFactory
 
 
@@ -8,3 +12,15 @@ def queued(days_ago: int = 10, **fields):
     """A work order approved into the queue, its date in ``days_ago`` days back."""
     date_in = datetime.date.today() - datetime.timedelta(days=days_ago)
     return WorkOrderFactory(quote=QuoteStatus.APPROVED, date_in=date_in, **fields)
+
+
+def bulk_queue(count: int, *, first_number: int = 100_000) -> list[int]:
+    """A long queue written in bulk, for tests that measure moves rather than how orders arrive."""
+    customer = CustomerFactory()
+    orders = WorkOrder.objects.bulk_create(
+        WorkOrder(number=first_number + n, customer=customer, name=f"Bulk {n}", stage=Stage.QUEUED,
+                  quote=QuoteStatus.APPROVED, date_in=datetime.date.today())
+        for n in range(count)
+    )
+    QueueEntry.objects.bulk_create(QueueEntry(work_order=o, position=i) for i, o in enumerate(orders, start=1))
+    return [o.number for o in orders]

@@ -7,8 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cleaning_queue import services
 from cleaning_queue.models import Queue, QueueEntry
-from cleaning_queue.tests.factories import queued
-from customers.tests.factories import CustomerFactory
+from cleaning_queue.tests.factories import bulk_queue, queued
 from workorders.models import WorkOrder
 from workorders.services import approve_quote, change_work_order_stage, delete_work_order, update_work_order
 from workorders.stages import Stage
@@ -171,17 +170,6 @@ def test_reset_restores_the_default_order(manager):
     assert queue_numbers() == [orders[1].number, orders[0].number, orders[2].number]
 
 
-def _bulk_queue(count: int) -> list[int]:
-    """A long queue written in bulk: this measures the reorder, not how the queue was filled."""
-    customer = CustomerFactory()
-    orders = WorkOrder.objects.bulk_create(
-        WorkOrder(number=100_000 + n, customer=customer, name=f"Bulk {n}", stage=Stage.QUEUED, quote="approved",
-                  date_in=TODAY) for n in range(count)
-    )
-    QueueEntry.objects.bulk_create(QueueEntry(work_order=o, position=i) for i, o in enumerate(orders, start=1))
-    return [o.number for o in orders]
-
-
 def _statements(captured) -> list[str]:
     control = ("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK")
     return [q["sql"] for q in captured.captured_queries if not q["sql"].upper().startswith(control)]
@@ -189,7 +177,7 @@ def _statements(captured) -> list[str]:
 
 @pytest.mark.parametrize("length", [10, 1000])
 def test_a_reorder_costs_at_most_five_statements_whatever_the_queue_length(manager, length):
-    numbers = _bulk_queue(length)
+    numbers = bulk_queue(length)
     manager.has_perm("workorders.reorder_queue")  # the permission cache belongs to the request
     new_order, current = numbers[::-1], version()
     with CaptureQueriesContext(connection) as captured:
