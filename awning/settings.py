@@ -91,6 +91,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The queue's position constraint is deferred on PostgreSQL; on SQLite, which cannot defer it,
+# migration queue.0003 creates an immediate unique index instead (see QueueEntry).
+SILENCED_SYSTEM_CHECKS = ["models.W038"]
+
 # ---------------------------------------------------------------------------------------------
 # Database
 # ---------------------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """A logged-in browser-like client on plain urllib: session cookie, CSRF token, form posts."""
 
+import json
 import re
 import time
 import urllib.error
@@ -31,12 +32,14 @@ class AdminClient:
     def __post_init__(self) -> None:
         self._opener = urllib.request.build_opener(_NoRedirect)
 
-    def _request(self, path: str, data: dict | None = None) -> tuple[int, str]:
+    def _request(self, path: str, data: dict | None = None, *, json_body: dict | None = None) -> tuple[int, str]:
         cookies = f"sessionid={self.session_id}" + (f"; csrftoken={self.csrf_cookie}" if self.csrf_cookie else "")
+        headers = {"Cookie": cookies, "Referer": self.base + path}
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(
-            self.base + path, data=body, headers={"Cookie": cookies, "Referer": self.base + path}
-        )
+        if json_body is not None:
+            body = json.dumps(json_body).encode()
+            headers |= {"Content-Type": "application/json", "X-CSRFToken": self.csrf_cookie}
+        request = urllib.request.Request(self.base + path, data=body, headers=headers)
         try:
             with self._opener.open(request, timeout=60) as response:
                 status, headers, text = response.status, response.headers, response.read().decode()
@@ -59,6 +62,18 @@ class AdminClient:
         status, _ = self._request(path, data)
         self.results.append(Result(status, time.perf_counter() - started))
         return status
+
+    def get(self, path: str) -> tuple[int, str]:
+        started = time.perf_counter()
+        status, text = self._request(path)
+        self.results.append(Result(status, time.perf_counter() - started))
+        return status, text
+
+    def post_json(self, path: str, body: dict) -> tuple[int, dict]:
+        started = time.perf_counter()
+        status, text = self._request(path, json_body=body)
+        self.results.append(Result(status, time.perf_counter() - started))
+        return status, json.loads(text) if text.startswith("{") else {}
 
 
 def work_order_form(*, customer_pk: int, token: str, label: str) -> dict:

@@ -10,17 +10,12 @@ POSTs, errors and duplicate numbers. Run by hand; record results in docs/benchma
 """
 
 import argparse
-import os
-import statistics
-import subprocess
 import sys
 import time
-import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 ORDER_PATH, BARE_PATH = "/admin/workorders/workorder/add/", "/bench/bare/"
 
@@ -34,7 +29,6 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
 
-    os.environ |= {"DATABASE_URL": args.database_url, "DJANGO_SETTINGS_MODULE": "awning.settings"}
     sessions, customers = prepare_database(args.database_url, max(args.clients))
 
     from bench.server import gunicorn
@@ -51,43 +45,24 @@ def main() -> None:
 
 
 def prepare_database(url: str, client_count: int) -> tuple[list[str], list[int]]:
-    """A fresh, migrated database with one Office user per client and a few customers."""
-    parsed = urllib.parse.urlsplit(url)
-    if parsed.scheme.startswith("postgres"):
-        import psycopg
+    """A fresh database with one Office user per client, a few customers and the baseline table."""
+    from bench.setup import fresh_database, sessions
 
-        with psycopg.connect(host=parsed.hostname, port=parsed.port or 5432, user=parsed.username,
-                             dbname="postgres", autocommit=True) as conn:
-            name = parsed.path.lstrip("/")
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    else:
-        Path(parsed.path).unlink(missing_ok=True)
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, check=True)
-
-    import django
-
-    django.setup()
+    fresh_database(url)
     from django.db import connection
-    from django.test import Client
 
     from accounts.roles import OFFICE
-    from accounts.tests.factories import make_user
     from customers.tests.factories import CustomerFactory
 
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_bare_rows (id integer PRIMARY KEY %s, created_at timestamp)"
                        % ("GENERATED ALWAYS AS IDENTITY" if connection.vendor == "postgresql" else "AUTOINCREMENT"))
-    sessions = []
-    for _ in range(client_count):
-        client = Client()
-        client.force_login(make_user(OFFICE))
-        sessions.append(client.cookies["sessionid"].value)
-    return sessions, [CustomerFactory().pk for _ in range(8)]
+    return sessions(client_count, OFFICE), [CustomerFactory().pk for _ in range(8)]
 
 
 def run_level(base: str, path: str, sessions: list[str], customers: list[int], submissions: int) -> list:
     from bench.clients import AdminClient, work_order_form
+    from bench.setup import percentiles
 
     clients = [AdminClient(base=base, session_id=session) for session in sessions]
 
@@ -102,10 +77,9 @@ def run_level(base: str, path: str, sessions: list[str], customers: list[int], s
     with ThreadPoolExecutor(len(clients)) as pool:
         statuses = list(pool.map(submit, range(submissions)))
     elapsed = time.perf_counter() - started
-    latencies = sorted(r.seconds * 1000 for c in clients for r in c.results)
-    q = statistics.quantiles(latencies, n=100)
+    p50, p95, p99 = percentiles([r.seconds * 1000 for c in clients for r in c.results])
     errors = sum(status != 302 for status in statuses)
-    return [submissions, f"{submissions / elapsed:.1f}", f"{q[49]:.0f}", f"{q[94]:.0f}", f"{q[98]:.0f}", errors]
+    return [submissions, f"{submissions / elapsed:.1f}", f"{p50:.0f}", f"{p95:.0f}", f"{p99:.0f}", errors]
 
 
 def duplicates() -> int:

@@ -25,10 +25,10 @@ class Queue(models.Model):
 class QueueEntry(models.Model):
     """A work order's place in the queue: positions are 1..N, unique, without gaps.
 
-    Uniqueness is an ordinary (immediate) constraint on both databases: every change of
-    positions is written in two statements (park the rows above PARK_OFFSET, then set their final
-    values), so it holds after each statement — SQLite cannot defer a constraint, and PostgreSQL
-    then need not.
+    On PostgreSQL the unique constraint is deferred to commit, so a move rewrites the shifted
+    rows in one statement. SQLite cannot defer it: there migration 0003 adds an ordinary unique
+    index instead, and the services write positions in two statements (park the rows above
+    PARK_OFFSET, then set their final values) so the index holds after each one.
     """
 
     work_order = models.OneToOneField(WorkOrder, on_delete=models.CASCADE, related_name="queue_entry")
@@ -38,7 +38,9 @@ class QueueEntry(models.Model):
         ordering = ("position",)
         verbose_name_plural = "queue entries"
         constraints = [
-            models.UniqueConstraint(fields=("position",), name="queue_position_unique"),
+            models.UniqueConstraint(
+                fields=("position",), name="queue_position_unique", deferrable=models.Deferrable.DEFERRED
+            ),
             models.CheckConstraint(condition=Q(position__gt=0), name="queue_position_positive"),
         ]
 

@@ -15,8 +15,8 @@ from collections import Counter
 from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
@@ -98,7 +98,8 @@ def reorder_queue(*, order: Sequence[int], expected_version: int, reordered_by: 
     """Put the queue into ``order`` (every queued work-order number once); return the new version.
 
     Locks the queue row; refuses a stale ``expected_version`` (StaleQueueError) and a list that is
-    not exactly the queue's numbers (ValidationError). Five statements whatever the length.
+    not exactly the queue's numbers (ValidationError). At most five statements whatever the
+    length: lock, read, (park,) place, bump.
     """
     queue = _lock_for_manager(reordered_by, expected_version)
     current = _entries_by_number()
@@ -168,21 +169,43 @@ def _check_same_orders(order: Sequence[int], current: dict[int, tuple[int, int]]
 
 
 def _apply(current: dict[int, tuple[int, int]], order: Sequence[int]) -> None:
-    """Write the positions that change, in two statements (park, then place)."""
+    """Write the positions that change: one statement where the unique constraint is deferred
+    (PostgreSQL), two elsewhere (park, then place)."""
     moves = {current[number][0]: position for position, number in enumerate(order, start=1)
              if current[number][1] != position}
     if not moves:
         return
-    QueueEntry.objects.filter(pk__in=moves).update(position=F("position") + PARK_OFFSET)
-    QueueEntry.objects.filter(pk__in=moves).update(
-        position=Case(*(When(pk=pk, then=Value(position)) for pk, position in moves.items()))
-    )
+    if not _deferred_unique():
+        QueueEntry.objects.filter(pk__in=moves).update(position=F("position") + PARK_OFFSET)
+    _place(moves)
+
+
+def _place(moves: dict[int, int]) -> None:
+    """Set entry id -> position in one UPDATE .. FROM (VALUES ..), which PostgreSQL and SQLite
+    (3.33+) both run. Django's Case(When(..)) says the same but spends ~0.3 s compiling a few
+    hundred branches in Python; VALUES columns are named column1, column2 on both databases."""
+    table = connection.ops.quote_name(QueueEntry._meta.db_table)
+    rows = ", ".join(["(%s, %s)"] * len(moves))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET position = moved.column2 FROM (VALUES {rows}) AS moved "
+            f"WHERE {table}.id = moved.column1",
+            [value for pair in moves.items() for value in pair],
+        )
 
 
 def _shift(*, start: int, delta: int) -> None:
-    """Move every entry at ``start`` or later by ``delta``, in two statements (park, then place)."""
+    """Move every entry at ``start`` or later by ``delta`` (two statements where not deferred)."""
+    if _deferred_unique():
+        QueueEntry.objects.filter(position__gte=start).update(position=F("position") + delta)
+        return
     QueueEntry.objects.filter(position__gte=start).update(position=F("position") + PARK_OFFSET)
     QueueEntry.objects.filter(position__gte=start + PARK_OFFSET).update(position=F("position") - PARK_OFFSET + delta)
+
+
+def _deferred_unique() -> bool:
+    """Whether the position constraint is checked at commit (see QueueEntry)."""
+    return connection.features.supports_deferrable_unique_constraints
 
 
 def _bump(queue: Queue, actor: User | None) -> int:

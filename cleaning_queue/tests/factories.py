@@ -1,5 +1,7 @@
 import datetime
 
+from django.db.models import Max
+
 from awning.choices import QuoteStatus
 from cleaning_queue.models import QueueEntry
 from customers.tests.factories import CustomerFactory
@@ -22,5 +24,6 @@ def bulk_queue(count: int, *, first_number: int = 100_000) -> list[int]:
                   quote=QuoteStatus.APPROVED, date_in=datetime.date.today())
         for n in range(count)
     )
-    QueueEntry.objects.bulk_create(QueueEntry(work_order=o, position=i) for i, o in enumerate(orders, start=1))
+    start = (QueueEntry.objects.aggregate(last=Max("position"))["last"] or 0) + 1
+    QueueEntry.objects.bulk_create(QueueEntry(work_order=o, position=i) for i, o in enumerate(orders, start=start))
     return [o.number for o in orders]
