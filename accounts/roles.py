@@ -22,7 +22,9 @@ STAFF_ROLES = frozenset({OFFICE, MANAGER, ADMIN})
 
 BUSINESS_MODELS = {
     "customers": ("source", "customer", "catalogitem"),
-    "workorders": ("workorder", "workorderitem", "workorderfile", "checkin", "checkinitem", "checkinfile"),
+    "workorders": (
+        "workorder", "workorderitem", "workorderfile", "checkin", "checkinitem", "checkinfile", "quoterequest",
+    ),
     "repairs": ("repairorder", "repairorderitem", "repairorderfile"),
 }
 OFFICE_CAN_DELETE = {"catalogitem", "workorderitem", "workorderfile", "checkin", "checkinitem",
@@ -62,8 +64,12 @@ ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[OFFICE] | _business(("delete",)) | 
 }
 
 
-def sync_roles(apps) -> None:
-    """Create the groups and give each exactly its permissions (Admin: all of them)."""
+def sync_roles(apps, *, strict: bool = True) -> None:
+    """Create the groups and give each exactly its permissions (Admin: all of them).
+
+    ``strict=False`` skips permissions that do not exist yet: the roles migration runs before
+    later migrations add models, and the post-migrate sync (strict) completes the groups.
+    """
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role in ROLES:
@@ -78,6 +84,6 @@ def sync_roles(apps) -> None:
             query |= Q(content_type__app_label=app_label, codename=codename)
         permissions = list(Permission.objects.filter(query))
         found = {f"{p.content_type.app_label}.{p.codename}" for p in permissions}
-        if missing := wanted - found:
+        if (missing := wanted - found) and strict:
             raise LookupError(f"Permissions missing for role {role}: {sorted(missing)}")
         group.permissions.set(permissions)

@@ -6,6 +6,8 @@ call per save that receives the form's fields and the inline rows together, so a
 items are written in one transaction with one version bump.
 """
 
+import csv
+import re
 from typing import Any
 
 from django import forms
@@ -14,7 +16,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import ProtectedError
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from .errors import DomainError
 from .services import ITEM_FIELDS, stale_edit_message
@@ -45,6 +47,50 @@ class VersionedForm(forms.ModelForm):
 
     def editable_fields(self, names: tuple[str, ...]) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
+
+
+class CatalogPickForm(VersionedForm):
+    """Offers the customer's catalog as a pick list; items already on the order are left out.
+
+    The list appears once the customer is known: on a saved order, or on an add page opened from
+    the customer's page (``?customer=<id>``).
+    """
+
+    add_from_catalog = forms.ModelMultipleChoiceField(
+        queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Add from the customer's catalog"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from customers.models import CatalogItem
+
+        customer = self.instance.customer_id or self.initial.get("customer") or self.data.get("customer")
+        catalog = CatalogItem.objects.none()
+        if str(customer or "").isdigit():
+            on_order = self.instance.items.values_list("catalog_item", flat=True) if self.instance.pk else []
+            catalog = CatalogItem.objects.filter(customer=int(customer)).exclude(pk__in=[pk for pk in on_order if pk])
+        self.fields["add_from_catalog"].queryset = catalog
+        self.fields["add_from_catalog"].label_from_instance = catalog_label
+
+
+def catalog_label(item) -> str:
+    price = f" · ${item.price}" if item.price is not None else ""
+    return f"{item}{price}"
+
+
+def catalog_pick_rows(picks) -> list[dict[str, Any]]:
+    """Order lines for items picked from the catalog: their text copied, quantity 1."""
+    return [
+        {name: getattr(item, name) for name in ("description", "material", "condition", "colour", "size", "price")}
+        | {"quantity": 1, "catalog_item": item}
+        for item in picks
+    ]
+
+
+def current_item_rows(obj) -> list[dict[str, Any]]:
+    """The lines an order has now, as item rows that keep their ids (not newly typed)."""
+    names = ("description", "material", "condition", "colour", "size", "price", "quantity", "catalog_item")
+    return [{name: getattr(line, name) for name in names} | {"id": line.pk} for line in obj.items.all()]
 
 
 def formset_items(formset: forms.BaseModelFormSet) -> list[dict[str, Any]] | None:
@@ -140,9 +186,20 @@ class AggregateAdmin(ServiceAdmin):
         # An order stays with the customer it was written for (its items fed that catalog).
         return (*self.readonly_fields, "customer") if obj else self.readonly_fields
 
+    @admin.display(description="Items total")
+    def items_total(self, obj):
+        lines = list(obj.items.all()) if obj.pk else []
+        priced = [line.quantity * line.price for line in lines if line.price is not None]
+        total = f"${sum(priced):,.2f}" if priced else "—"
+        return f"{total} for {sum(line.quantity for line in lines)} item(s)"
+
     def save_with_service(self, request, form, formsets, change):
         fields = form.editable_fields(self.editable_fields)
         items = formset_items(next(f for f in formsets if f.model is self.item_model))
+        if picks := form.cleaned_data.get("add_from_catalog"):
+            if items is None:
+                items = current_item_rows(form.instance) if change else []
+            items = [*items, *catalog_pick_rows(picks)]
         if change:
             saved = self.update(request, form, fields=fields, items=items)
         else:
@@ -164,6 +221,39 @@ def _save_attachments(formset, *, admin: AggregateAdmin, owner, user) -> None:
             admin.detach(form.instance)
         elif not form.instance.pk and form.cleaned_data.get("file"):
             admin.attach(owner, upload=form.cleaned_data["file"], user=user)
+
+
+NUMBER_RANGE = re.compile(r"^\s*(\d+)\s*-\s*(\d+)\s*$")
+
+
+class OrderListMixin:
+    """Order lists: search by a number range such as ``100-200``, and export to CSV."""
+
+    csv_columns: tuple[tuple[str, str], ...] = ()  # (dotted attribute, heading)
+
+    def get_search_results(self, request, queryset, search_term):
+        if match := NUMBER_RANGE.match(search_term):
+            low, high = sorted(int(group) for group in match.groups())
+            return queryset.filter(number__range=(low, high)), False
+        return super().get_search_results(request, queryset, search_term)
+
+    @admin.action(description="Export selected to CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.model._meta.model_name}s.csv"'
+        writer = csv.writer(response)
+        writer.writerow([heading for _, heading in self.csv_columns])
+        related = [field for field in getattr(self, "list_select_related", ()) if isinstance(field, str)]
+        for obj in queryset.select_related(*related).order_by("-number").iterator(chunk_size=2000):
+            writer.writerow([_dotted(obj, attribute) for attribute, _ in self.csv_columns])
+        return response
+
+
+def _dotted(obj, attribute: str):
+    for name in attribute.split("."):
+        obj = getattr(obj, name, None) if obj is not None else None
+        obj = obj() if callable(obj) else obj
+    return "" if obj is None else obj
 
 
 def refusal_text(error: Exception) -> str:

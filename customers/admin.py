@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html_join
 
 from awning.admin_base import ReadOnlyInline, ServiceAdmin, VersionedForm
 from repairs.models import RepairOrder
@@ -66,10 +68,10 @@ class CustomerAdmin(ServiceAdmin):
     list_filter = ("source__is_sail_loft", "state")
     search_fields = ("=number", "name", "contact", "email", "city")
     list_select_related = ("source",)
-    readonly_fields = ("number",)
+    readonly_fields = ("number", "shortcuts")
     autocomplete_fields = ("source",)
     fieldsets = (
-        (None, {"fields": ("number", "name", "contact", "source", "previous_source", "loaded_version")}),
+        (None, {"fields": ("number", "shortcuts", "name", "contact", "source", "previous_source", "loaded_version")}),
         ("Contact", {"fields": ("email", ("cell_phone", "home_phone", "work_phone"))}),
         ("Address", {"fields": ("address", "address2", ("city", "state", "zip_code"))}),
         (
@@ -78,6 +80,18 @@ class CustomerAdmin(ServiceAdmin):
         ),
     )
     inlines = (CatalogItemInline, CustomerWorkOrderInline, CustomerRepairOrderInline)
+
+    @admin.display(description="New for this customer")
+    def shortcuts(self, obj):
+        if not obj.pk:
+            return "—"
+        links = [
+            (reverse("admin:workorders_checkin_add"), "Check in"),
+            (reverse("admin:workorders_workorder_add"), "Work order"),
+            (reverse("admin:repairs_repairorder_add"), "Repair order"),
+        ]
+        return format_html_join(" ", '<a class="button" href="{}?customer={}">{}</a>',
+                                ((url, obj.pk, label) for url, label in links))
 
     def save_with_service(self, request, form, formsets, change):
         fields = form.editable_fields(services.CUSTOMER_FIELDS)

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 
-from awning.admin_base import AggregateAdmin, VersionedForm
+from awning.admin_base import AggregateAdmin, CatalogPickForm, OrderListMixin, VersionedForm
 from awning.services import validate_dates
 from workorders.admin import ITEM_COLUMNS, OpenClosedFilter
 from workorders.models import WorkOrder
@@ -12,7 +12,7 @@ from . import services
 from .models import RepairOrder, RepairOrderFile, RepairOrderItem
 
 
-class RepairOrderForm(VersionedForm):
+class RepairOrderForm(CatalogPickForm):
     # The link is not a model-editable field: it changes only through services.link_repair.
     linked_work_order = forms.ModelChoiceField(
         queryset=WorkOrder.objects.all(),
@@ -61,15 +61,21 @@ class RepairOrderFileInline(admin.TabularInline):
 
 
 @admin.register(RepairOrder)
-class RepairOrderAdmin(AggregateAdmin):
+class RepairOrderAdmin(OrderListMixin, AggregateAdmin):
     form = RepairOrderForm
+    csv_columns = (
+        ("number", "Number"), ("name", "Name"), ("customer.number", "Customer number"), ("customer.name", "Customer"),
+        ("item_type", "Item type"), ("repair_type", "Type of repair"), ("tier.label", "Tier"),
+        ("date_in", "Date in"), ("date_required", "Date required"), ("completed_on", "Completed"),
+        ("work_order.number", "Work order"), ("customer_price", "Customer price"),
+    )
     editable_fields = services.REPAIR_ORDER_FIELDS
     item_model, file_model = RepairOrderItem, RepairOrderFile
     list_display = ("number", "name", "customer", "item_type", "tier_label", "date_in", "date_required", "work_order", "completed_on")
     list_filter = (OpenClosedFilter, "firm_rush", "rush", "quote", "needs_cleaning")
     search_fields = ("=number", "name", "=customer__number", "customer__name", "item_type", "repair_type")
     list_select_related = ("customer", "work_order")
-    readonly_fields = ("number", "completed_on", "version")
+    readonly_fields = ("number", "completed_on", "version", "items_total")
     autocomplete_fields = ("customer",)
     date_hierarchy = "date_in"
     fieldsets = (
@@ -80,9 +86,10 @@ class RepairOrderAdmin(AggregateAdmin):
         ("Repair", {"fields": ("item_type", "repair_type", "repaired_by", "material_list", "customer_price")}),
         ("Storage and return", {"fields": (("storage_time", "rack_number", "location", "final_location"), ("return_to", "return_method"))}),
         ("Notes", {"fields": ("special_instructions",)}),
+        ("Items", {"fields": ("items_total", "add_from_catalog")}),
     )
     inlines = (RepairOrderItemInline, RepairOrderFileInline)
-    actions = ("complete_orders",)
+    actions = ("complete_orders", "export_csv")
 
     @admin.display(description="Tier", ordering="firm_rush")
     def tier_label(self, obj):

@@ -1,12 +1,22 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils.html import format_html
+from django.views.decorators.http import require_POST
 
-from awning.admin_base import AggregateAdmin, ReadOnlyInline, VersionedForm
+from awning.admin_base import refusal_text
+from awning.errors import DomainError
+
+from awning.admin_base import AggregateAdmin, CatalogPickForm, OrderListMixin, ReadOnlyInline, ServiceAdmin, VersionedForm
 from awning.services import validate_dates
 from customers.selectors import list_source_choices
 
 from . import services
-from .models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
+from .models import (
+    CheckIn, CheckInFile, CheckInItem, QuoteRequest, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem,
+)
 from .stages import Stage
 
 ITEM_COLUMNS = ("description", "material", "colour", "condition", "size", "quantity", "price")
@@ -43,7 +53,16 @@ class ShipToFilter(admin.SimpleListFilter):
         return queryset.filter(ship_to_id=int(value)) if value.isdigit() else queryset.none()
 
 
-class WorkOrderForm(VersionedForm):
+def approve_quotes(model_admin: ServiceAdmin, request, queryset) -> None:
+    model_admin.run_per_object(
+        request,
+        queryset.filter(stage=Stage.AWAITING_QUOTE),
+        lambda wo: services.approve_quote(work_order=wo, approved_by=request.user),
+        "{count} quote(s) approved and queued.",
+    )
+
+
+class WorkOrderForm(CatalogPickForm):
     class Meta:
         model = WorkOrder
         fields = ("customer", *services.WORK_ORDER_FIELDS)
@@ -76,8 +95,14 @@ class WorkOrderEventInline(ReadOnlyInline):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(AggregateAdmin):
+class WorkOrderAdmin(OrderListMixin, AggregateAdmin):
     form = WorkOrderForm
+    csv_columns = (
+        ("number", "Number"), ("name", "Name"), ("customer.number", "Customer number"), ("customer.name", "Customer"),
+        ("get_stage_display", "Stage"), ("get_quote_display", "Quote"), ("tier.label", "Tier"),
+        ("date_in", "Date in"), ("date_required", "Date required"), ("completed_on", "Completed"),
+        ("ship_to.name", "Ship to"), ("rack_number", "Rack"),
+    )
     editable_fields = services.WORK_ORDER_FIELDS
     item_model, file_model = WorkOrderItem, WorkOrderFile
     list_display = (
@@ -89,7 +114,7 @@ class WorkOrderAdmin(AggregateAdmin):
     list_select_related = ("customer", "ship_to")
     readonly_fields = (
         "number", "stage", "started_on", "cleaned_on", "treated_on", "packaged_on", "completed_on",
-        "final_location", "repair_order_link", "version",
+        "final_location", "repair_order_link", "version", "items_total",
     )
     autocomplete_fields = ("customer", "ship_to")
     date_hierarchy = "date_in"
@@ -99,9 +124,10 @@ class WorkOrderAdmin(AggregateAdmin):
         ("Dates", {"fields": (("date_in", "date_required"), ("started_on", "cleaned_on", "treated_on"), ("packaged_on", "completed_on"))}),
         ("Storage and return", {"fields": (("storage_time", "rack_number", "final_location"), ("return_to", "return_method", "ship_to"))}),
         ("Notes", {"fields": ("special_instructions", "repair_order_link", "repair_note")}),
+        ("Items", {"fields": ("items_total", "add_from_catalog")}),
     )
     inlines = (WorkOrderItemInline, WorkOrderFileInline, WorkOrderEventInline)
-    actions = ("approve_quotes", "complete_orders")
+    actions = ("approve_quotes", "complete_orders", "export_csv")
 
     @admin.display(description="Tier", ordering="firm_rush")
     def tier_label(self, obj):
@@ -137,12 +163,7 @@ class WorkOrderAdmin(AggregateAdmin):
 
     @admin.action(description="Approve quote (put into the cleaning queue)", permissions=["change"])
     def approve_quotes(self, request, queryset):
-        self.run_per_object(
-            request,
-            queryset.filter(stage=Stage.AWAITING_QUOTE),
-            lambda wo: services.approve_quote(work_order=wo, approved_by=request.user),
-            "{count} quote(s) approved and queued.",
-        )
+        approve_quotes(self, request, queryset)
 
     @admin.action(description="Mark completed (returned to the customer)", permissions=["complete"])
     def complete_orders(self, request, queryset):
@@ -155,6 +176,69 @@ class WorkOrderAdmin(AggregateAdmin):
 
     def has_complete_permission(self, request):
         return request.user.has_perm("workorders.complete_workorder")
+
+
+@admin.register(QuoteRequest)
+class QuoteRequestAdmin(ServiceAdmin):
+    """Open work orders waiting for the customer's approval, newest first, with one-click answers."""
+
+    list_display = ("number", "name", "customer", "quote", "date_in", "date_required", "answer")
+    list_filter = ("quote", "firm_rush", "rush")
+    search_fields = WorkOrderAdmin.search_fields
+    list_select_related = ("customer",)
+    ordering = ("-date_in", "-number")
+    list_per_page = 100
+    actions = ("approve_quotes",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(stage=Stage.AWAITING_QUOTE)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Edits happen on the work order's own page, through its services.
+        return HttpResponseRedirect(reverse("admin:workorders_workorder_change", args=[object_id]))
+
+    @admin.display(description="Answer")
+    def answer(self, obj):
+        # Buttons submit the changelist form (and its CSRF token) to our own URLs.
+        return format_html(
+            '<button type="submit" class="button" formaction="{}">Approve</button> '
+            '<button type="submit" class="button" formaction="{}">Mark done</button>',
+            reverse("admin:workorders_quoterequest_approve", args=[obj.pk]),
+            reverse("admin:workorders_quoterequest_done", args=[obj.pk]),
+        )
+
+    def get_urls(self):
+        answer = self.admin_site.admin_view(require_POST(self.answer_view))
+        return [
+            path("<int:pk>/approve/", answer, {"approve": True}, name="workorders_quoterequest_approve"),
+            path("<int:pk>/done/", answer, {"approve": False}, name="workorders_quoterequest_done"),
+            *super().get_urls(),
+        ]
+
+    def answer_view(self, request, pk: int, approve: bool):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        order = get_object_or_404(WorkOrder, pk=pk)
+        try:
+            if approve:
+                services.approve_quote(work_order=order, approved_by=request.user)
+                self.message_user(request, f"Work order {order.number} approved and queued.", messages.SUCCESS)
+            else:
+                services.mark_quote_done(work_order=order, marked_by=request.user)
+                self.message_user(request, f"Quote for work order {order.number} marked done.", messages.SUCCESS)
+        except (DomainError, ValidationError, PermissionDenied) as error:
+            self.message_user(request, refusal_text(error), messages.ERROR)
+        return HttpResponseRedirect(reverse("admin:workorders_quoterequest_changelist"))
+
+    @admin.action(description="Approve quotes (put into the cleaning queue)", permissions=["change"])
+    def approve_quotes(self, request, queryset):
+        approve_quotes(self, request, queryset)
 
 
 @admin.register(WorkOrderEvent)
@@ -175,7 +259,7 @@ class WorkOrderEventAdmin(admin.ModelAdmin):
         return False
 
 
-class CheckInForm(VersionedForm):
+class CheckInForm(CatalogPickForm):
     class Meta:
         model = CheckIn
         fields = ("customer", *services.CHECK_IN_FIELDS)
@@ -220,13 +304,14 @@ class CheckInAdmin(AggregateAdmin):
     list_filter = (PendingFilter, "rush", "date_in")
     search_fields = ("=pk", "customer__name", "=customer__number", "=work_order__number")
     list_select_related = ("customer", "work_order")
-    readonly_fields = ("status", "work_order")
+    readonly_fields = ("status", "work_order", "items_total")
     autocomplete_fields = ("customer",)
     fieldsets = (
         (None, {"fields": ("customer", "status", "work_order", "loaded_version")}),
         ("Dates", {"fields": (("date_in", "date_required"), "rush", "repairs_needed")}),
         ("Storage and return", {"fields": (("storage_time", "rack_number", "return_to"),)}),
         ("Notes", {"fields": ("special_instructions",)}),
+        ("Items", {"fields": ("items_total", "add_from_catalog")}),
     )
     inlines = (CheckInItemInline, CheckInFileInline)
     actions = ("convert_to_work_orders",)

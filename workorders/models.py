@@ -103,6 +103,15 @@ class WorkOrder(Order):
         return bool(self.ship_to_id) and self.ship_to.is_sail_loft
 
 
+class QuoteRequest(WorkOrder):
+    """Open work orders awaiting quote approval: the office's to-do list (a view, no table)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "quote awaiting approval"
+        verbose_name_plural = "quotes awaiting approval"
+
+
 class WorkOrderItem(ItemDescription):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="items")
     catalog_item = models.ForeignKey(

@@ -167,6 +167,21 @@ def approve_quote(*, work_order: WorkOrder, approved_by: User) -> WorkOrder:
 
 
 @transaction.atomic
+def mark_quote_done(*, work_order: WorkOrder, marked_by: User) -> WorkOrder:
+    """Record that the quote was made and sent; the order keeps waiting for approval.
+
+    Locks the work order. Office work, like approving.
+    """
+    if not marked_by.has_perm("workorders.change_workorder"):
+        raise PermissionDenied(NOT_ALLOWED_TO_DECIDE_QUOTES)
+    locked = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=None)
+    if locked.stage != Stage.AWAITING_QUOTE:
+        raise InvalidTransition(QUOTE_NOT_AWAITING.format(number=locked.number, current=locked.get_stage_display().lower()))
+    locked.quote = QuoteStatus.DONE
+    return save_version(locked, actor=marked_by)
+
+
+@transaction.atomic
 def change_work_order_stage(
     *,
     work_order: WorkOrder,

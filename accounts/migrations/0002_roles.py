@@ -11,7 +11,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    sync_roles(apps)
+    sync_roles(apps, strict=False)  # completed after migrate by accounts.apps
 
 
 class Migration(migrations.Migration):

@@ -116,3 +116,23 @@ def test_negative_control_read_modify_write_loses_catalog_updates():
     run_concurrently(32, lambda t: CatalogItem.objects.filter(pk=row.pk).update(quantity=F("quantity") + t + 1))
     row.refresh_from_db()
     assert row.quantity == sum(range(1, 33))
+
+
+def test_two_people_converting_the_same_check_in_at_once_make_one_work_order(manager, office_user):
+    from accounts.models import User
+    from awning.errors import AlreadyProcessed
+    from workorders.models import CheckIn
+    from workorders.services import convert_check_in
+    from workorders.tests.factories import CheckInFactory
+
+    check_in = CheckInFactory()
+    users = [manager.pk, office_user.pk]
+    results = run_concurrently(
+        2, lambda t: convert_check_in(check_in=CheckIn(pk=check_in.pk), converted_by=User.objects.get(pk=users[t]))
+    )
+    assert not errors_in(results, allowed=(AlreadyProcessed,))
+    assert sum(isinstance(r, WorkOrder) for r in results) == 1
+    assert sum(isinstance(r, AlreadyProcessed) for r in results) == 1
+    assert WorkOrder.objects.count() == 1
+    check_in.refresh_from_db()
+    assert check_in.status == CheckIn.Status.PROCESSED and check_in.work_order == WorkOrder.objects.get()

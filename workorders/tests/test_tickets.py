@@ -1,0 +1,268 @@
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.urls import reverse
+from pypdf import PdfReader
+
+from accounts.roles import OFFICE
+from accounts.tests.factories import make_user
+from awning.choices import ReturnMethod, ReturnTo, StorageTime
+from customers.tests.factories import CustomerFactory, SourceFactory
+from repairs.tests.factories import RepairOrderFactory
+from workorders.tests.factories import WorkOrderFactory, item_data
+from workorders.ticket_views import NOT_ALLOWED, UNKNOWN_KIND
+from workorders.tickets import ELLIPSIS, TICK_BOXES, render_tickets
+
+# The ticket URLs are not wired into awning.urls yet: ticket_test_urls mounts them (and an admin
+# site whose order admins carry the mixin) under the same paths and names the project will use.
+pytestmark = [pytest.mark.django_db, pytest.mark.urls("workorders.tests.ticket_test_urls")]
+
+SIZE = "8'9\"x10'2\""
+TRICKY_NAME = "Smith & Sons <Awnings>"
+
+
+def pages(pdf: bytes) -> list[str]:
+    """The text of each page, whitespace-normalised so line breaks do not matter."""
+    return [" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def tickets_url(kind: str, numbers) -> str:
+    return f"{reverse('tickets:print')}?kind={kind}&numbers={','.join(map(str, numbers))}"
+
+
+@pytest.fixture
+def work_order():
+    customer = CustomerFactory(name=TRICKY_NAME, contact="Ann O'Neil", source=SourceFactory(name="Bay & <Harbor> Sails"))
+    return WorkOrderFactory(
+        customer=customer,
+        firm_rush=True,
+        date_required=datetime.date.today() + datetime.timedelta(days=7),
+        storage_time=StorageTime.SEASONAL,
+        rack_number="5 B",
+        return_to=ReturnTo.SOURCE,
+        return_method=ReturnMethod.SHIP,
+        special_instructions="Do not fold the valance.\nCall Ann before delivery & leave at <dock 3>.",
+        items=[
+            item_data(0, quantity=2, price=Decimal("120.00")),  # size 8'9"x10'2"
+            item_data(1, price=Decimal("45.50"), condition="Torn & faded"),
+            item_data(2),  # not priced
+        ],
+    )
+
+
+def test_ticket_shows_the_order_customer_items_and_tick_boxes(work_order):
+    (text,) = pages(render_tickets([work_order]))
+
+    assert f"Work order {work_order.number}" in text
+    assert "FIRM RUSH" in text
+    assert TRICKY_NAME in text and "Contact: Ann O'Neil" in text
+    assert "Bay & <Harbor> Sails" in text  # the source block, and the ship-to cell
+    assert work_order.customer.cell_phone in text and work_order.customer.email in text
+    assert SIZE in text and "Torn & faded" in text
+    assert "240.00" in text  # line total: 2 × 120.00
+    assert "Total $285.50" in text and "1 line(s) not priced" in text
+    assert "Do not fold the valance." in text and "Call Ann before delivery & leave at <dock 3>." in text
+    assert "Seasonal" in text and "5 B" in text and "Ship" in text
+    for label in TICK_BOXES:
+        assert label in text
+
+
+def test_repair_ticket_shows_the_repair_details():
+    linked = WorkOrderFactory()
+    repair = RepairOrderFactory(
+        rush=True, item_type="Bimini top", repair_type="Replace zipper", customer_price=Decimal("85.00"),
+        work_order=linked,
+    )
+
+    (text,) = pages(render_tickets([repair]))
+
+    assert f"Repair order {repair.number}" in text and "RUSH" in text and "FIRM RUSH" not in text
+    assert "Bimini top" in text and "Replace zipper" in text and "$85.00" in text
+    assert f"Work order {linked.number}" in text
+    assert "Ship to" not in text  # repair orders have no ship-to
+
+
+def test_customer_without_source_prints_no_source_block():
+    order = WorkOrderFactory(customer=CustomerFactory(source=None))
+
+    (text,) = pages(render_tickets([order]))
+
+    assert "SOURCE" not in text and "Regular" in text
+
+
+def test_one_page_per_order_in_the_order_given(work_order):
+    repair = RepairOrderFactory()
+    other = WorkOrderFactory()
+
+    texts = pages(render_tickets([other, repair, work_order]))
+
+    assert [f"Work order {other.number}" in texts[0], f"Repair order {repair.number}" in texts[1],
+            f"Work order {work_order.number}" in texts[2]] == [True, True, True]
+
+
+def test_sixty_items_still_fit_one_page():
+    order = WorkOrderFactory(items=[item_data(n, description=f"Panel {n:02d}", price=Decimal("10.00")) for n in range(60)])
+
+    (text,) = pages(render_tickets([order]))
+
+    shown = sum(f"Panel {n:02d}" in text for n in range(60))
+    more = int(text.split("+ ")[1].split(" more items")[0])
+    assert shown >= 20 and shown + more == 60
+    assert "Total $600.00" in text and "60 line(s)" in text  # the total counts every item
+
+
+def test_instructions_too_long_for_the_page_are_cut_with_an_ellipsis():
+    words = " ".join(f"word{n}" for n in range(3000))
+    order = WorkOrderFactory(special_instructions=f"{words} THE-END", items=[item_data(n) for n in range(40)])
+
+    (text,) = pages(render_tickets([order]))
+
+    assert "word0 word1" in text and ELLIPSIS in text and "THE-END" not in text
+    assert "Approved" in text  # the tick boxes below the instructions are still drawn
+
+
+def test_print_by_number_returns_one_inline_pdf_in_the_requested_order(office_client):
+    first, second, third = WorkOrderFactory(), WorkOrderFactory(), WorkOrderFactory()
+    numbers = [third.number, first.number, second.number]
+
+    response = office_client.get(tickets_url("work", numbers))
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("inline; filename=")
+    texts = pages(response.content)
+    assert len(texts) == 3
+    for text, number in zip(texts, numbers, strict=True):
+        assert f"Work order {number}" in text
+
+
+def test_print_by_number_prints_repair_orders(office_client):
+    repair = RepairOrderFactory()
+
+    response = office_client.get(tickets_url("repair", [repair.number]))
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'inline; filename="repair-order-{repair.number}.pdf"'
+    assert f"Repair order {repair.number}" in pages(response.content)[0]
+
+
+def test_unknown_numbers_are_a_bad_request_that_names_them(office_client):
+    known = WorkOrderFactory()
+    missing = [known.number + 1000, known.number + 2000]
+
+    response = office_client.get(tickets_url("work", [known.number, *missing]))
+
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/plain")
+    assert response.content.decode() == f"No work order with these numbers: {missing[0]}, {missing[1]}."
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("?kind=cleaning&numbers=1", UNKNOWN_KIND),
+        ("?kind=work", "List the order numbers to print: numbers=12,15,9."),
+        ("?kind=work&numbers=12,abc,-3", "These are not order numbers: abc, -3."),
+    ],
+)
+def test_malformed_requests_are_bad_requests(office_client, query, message):
+    response = office_client.get(reverse("tickets:print") + query)
+
+    assert response.status_code == 400 and response.content.decode() == message
+
+
+def test_anonymous_user_is_sent_to_log_in(client):
+    order = WorkOrderFactory()
+
+    response = client.get(tickets_url("work", [order.number]))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_technician_may_not_print_repair_tickets(client, technician):
+    # Technicians see repair orders on the floor but not their item lists (accounts/roles.py).
+    repair = RepairOrderFactory()
+    client.force_login(technician)
+
+    response = client.get(tickets_url("repair", [repair.number]))
+
+    assert response.status_code == 403 and response.content.decode() == NOT_ALLOWED
+
+
+def test_technician_may_print_work_order_tickets(client, technician):
+    order = WorkOrderFactory()
+    client.force_login(technician)
+
+    assert client.get(tickets_url("work", [order.number])).status_code == 200
+
+
+def test_user_without_permissions_is_refused(client):
+    order = WorkOrderFactory()
+    nobody = make_user(OFFICE)
+    nobody.groups.clear()
+    client.force_login(nobody)
+
+    assert client.get(tickets_url("work", [order.number])).status_code == 403
+
+
+def test_admin_action_prints_in_the_order_selected(office_client):
+    orders = [WorkOrderFactory() for _ in range(3)]
+    selected = [orders[2], orders[0], orders[1]]
+
+    response = office_client.post(
+        reverse("admin:workorders_workorder_changelist"),
+        {"action": "print_tickets", ACTION_CHECKBOX_NAME: [str(o.pk) for o in selected]},
+    )
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    texts = pages(response.content)
+    assert [f"Work order {o.number}" in text for o, text in zip(selected, texts, strict=True)] == [True] * 3
+
+
+def test_admin_action_prints_repair_orders(office_client):
+    repairs = [RepairOrderFactory() for _ in range(2)]
+
+    response = office_client.post(
+        reverse("admin:repairs_repairorder_changelist"),
+        {"action": "print_tickets", ACTION_CHECKBOX_NAME: [str(repairs[1].pk), str(repairs[0].pk)]},
+    )
+
+    texts = pages(response.content)
+    assert f"Repair order {repairs[1].number}" in texts[0] and f"Repair order {repairs[0].number}" in texts[1]
+
+
+def test_admin_ticket_page_and_link(office_client, work_order):
+    url = reverse("admin:workorders_workorder_ticket", args=[work_order.pk])
+
+    response = office_client.get(url)
+    change = office_client.get(reverse("admin:workorders_workorder_change", args=[work_order.pk]))
+
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="work-order-{work_order.number}.pdf"'
+    assert len(pages(response.content)) == 1
+    assert change.status_code == 200
+
+
+def test_admin_ticket_link_is_empty_for_an_unsaved_order(work_order):
+    from workorders.models import WorkOrder
+    from workorders.tests.ticket_test_urls import site
+
+    model_admin = site._registry[WorkOrder]
+
+    assert model_admin.ticket_link(WorkOrder()) == ""
+    assert reverse("admin:workorders_workorder_ticket", args=[work_order.pk]) in model_admin.ticket_link(work_order)
+
+
+def test_admin_ticket_page_refuses_a_technician(client, technician, work_order):
+    client.force_login(technician)
+
+    response = client.get(reverse("admin:workorders_workorder_ticket", args=[work_order.pk]))
+
+    assert response.status_code == 302  # technicians are not staff: the admin sends them to log in
+
+
+def test_admin_ticket_page_for_a_missing_order_is_not_found(office_client):
+    assert office_client.get(reverse("admin:workorders_workorder_ticket", args=[999_999])).status_code == 404
