@@ -13,13 +13,17 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 
 from .errors import DomainError
-from .services import ITEM_FIELDS, stale_edit_message
+from .services import ITEM_FIELDS, is_number, stale_edit_message
+
+
+DELETED_MEANWHILE = "That record was deleted by someone else meanwhile; nothing was saved."
 
 
 class VersionedForm(forms.ModelForm):
@@ -35,6 +39,7 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["loaded_version"].initial = self.instance.version
+            self.fields["loaded_version"].required = True  # an edit must say what it was based on
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -66,7 +71,7 @@ class CatalogPickForm(VersionedForm):
 
         customer = self.instance.customer_id or self.initial.get("customer") or self.data.get("customer")
         catalog = CatalogItem.objects.none()
-        if str(customer or "").isdigit():
+        if is_number(str(customer or "")):
             on_order = self.instance.items.values_list("catalog_item", flat=True) if self.instance.pk else []
             catalog = CatalogItem.objects.filter(customer=int(customer)).exclude(pk__in=[pk for pk in on_order if pk])
         self.fields["add_from_catalog"].queryset = catalog
@@ -106,6 +111,7 @@ def formset_items(formset: forms.BaseModelFormSet) -> list[dict[str, Any]] | Non
         row = {name: value for name, value in form.cleaned_data.items() if name in ITEM_FIELDS}
         if form.instance.pk:
             row["id"] = form.instance.pk  # already on the order: not a newly typed item
+            row.setdefault("catalog_item", form.instance.catalog_item)  # the link is not a form field
         items.append(row)
     return items
 
@@ -144,6 +150,17 @@ class ServiceAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except (DomainError, ValidationError, ProtectedError) as error:
+            self.message_user(request, refusal_text(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+        except ObjectDoesNotExist:
+            self.message_user(request, DELETED_MEANWHILE, messages.ERROR)
+            return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
+
+    def delete_view(self, request, object_id, extra_context=None):
+        # Something may start referring to the row between Django's check and the delete.
+        try:
+            return super().delete_view(request, object_id, extra_context)
+        except (DomainError, ProtectedError) as error:
             self.message_user(request, refusal_text(error), messages.ERROR)
             return HttpResponseRedirect(request.get_full_path())
 

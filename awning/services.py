@@ -1,8 +1,10 @@
 """Helpers the domain services share: locking for edits, optimistic versions, field updates."""
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -17,6 +19,14 @@ STALE_EDIT = (
     "This {thing} was changed by {who} at {when} since you opened it. "
     "Nothing was saved: reload the page to see their changes."
 )
+
+
+DIGITS = re.compile(r"^[0-9]{1,12}$")
+
+
+def is_number(text: str) -> bool:
+    """Plain ASCII digits, short enough for an integer column (str.isdigit accepts '²')."""
+    return bool(DIGITS.match(text))
 
 
 def lock_for_edit(queryset: models.QuerySet[V], *, pk: int, expected_version: int | None) -> V:
@@ -66,6 +76,8 @@ def validate_dates(*, date_in, date_required) -> None:
         raise ValidationError({"date_required": DATE_REQUIRED_BEFORE_DATE_IN})
 
 
+FILE_TOO_LARGE = "{name} is larger than {limit} MB; nothing was attached."
+FILE_EMPTY = "{name} is empty; nothing was attached."
 DATE_REQUIRED_BEFORE_DATE_IN = "The date required cannot be before the date in."
 
 
@@ -106,6 +118,10 @@ def normalise_item_text(values: dict[str, Any]) -> dict[str, Any]:
 
 def attach_file(model: type[M], *, owner_field: str, owner: models.Model, upload, uploaded_by) -> M:
     """Store an uploaded file against its owner row. Call inside the owner's transaction."""
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        raise ValidationError(FILE_TOO_LARGE.format(name=upload.name, limit=settings.UPLOAD_MAX_BYTES // (1024 * 1024)))
+    if not upload.size:
+        raise ValidationError(FILE_EMPTY.format(name=upload.name))
     attachment = model(
         **{owner_field: owner},
         file=upload,

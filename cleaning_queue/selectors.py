@@ -2,6 +2,7 @@
 
 from django.db.models import Q, QuerySet
 
+from awning.services import is_number
 from workorders.models import WorkOrder
 from workorders.stages import Stage
 
@@ -67,6 +68,6 @@ def _search(text: str, prefix: str = "") -> Q:
         | Q(**{f"{prefix}customer__name__icontains": text})
         | Q(**{f"{prefix}ship_to__name__icontains": text})
     )
-    if text.isdigit():
+    if is_number(text):
         query |= Q(**{f"{prefix}number": int(text)}) | Q(**{f"{prefix}customer__number": int(text)})
     return query

@@ -14,7 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from awning.errors import DomainError
@@ -177,13 +177,17 @@ def order_page(request, number: int, *, warning: str = ""):
         if can_move(order.stage, stage) and (stage != Stage.COMPLETED or request.user.has_perm("workorders.complete_workorder"))
         and (stage == Stage.COMPLETED or request.user.has_perm("workorders.advance_workorder"))
     ]
+    back = _safe_next(request, reverse("queue:queue"))
     return render(request, "floor/order.html", {
         "order": order,
+        # Where the action forms return to: this page (keeping its Back link), also when it is
+        # rendered from inside a refused action's POST.
+        "here": f"{reverse('queue:order', args=[number])}?{urlencode({'next': back})}",
         "items": order.items.all(),
         "photos": order.files.all(),
         "actions": actions,
         "warning": warning,
-        "next": _safe_next(request, reverse("queue:order", args=[number])),
+        "next": back,
         "can_add_photos": request.user.has_perm("workorders.add_workorderfile"),
     }, status=409 if warning else 200)
 
@@ -217,10 +221,13 @@ def add_photos(request, number: int):
         raise PermissionDenied
     order = get_object_or_404(WorkOrder, number=number)
     uploads = request.FILES.getlist("photos")
-    for upload in uploads:
-        work_orders.add_work_order_file(work_order=order, upload=upload, uploaded_by=request.user)
-    if uploads:
-        messages.success(request, f"{len(uploads)} photo(s) added to work order {number}.")
+    try:
+        work_orders.add_work_order_files(work_order=order, uploads=uploads, uploaded_by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if uploads:
+            messages.success(request, f"{len(uploads)} photo(s) added to work order {number}.")
     return HttpResponseRedirect(reverse("queue:order", args=[number]))
 
 

@@ -40,8 +40,19 @@ class CustomerForm(VersionedForm):
         fields = services.CUSTOMER_FIELDS
 
 
+class CatalogRowForm(forms.ModelForm):
+    """Carries the values the user saw (hidden initials), so "changed" means changed by them and
+    a quantity raised meanwhile by an order is not written back."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+
 class CatalogItemInline(admin.TabularInline):
     model = CatalogItem
+    form = CatalogRowForm
     fields = ("description", "material", "colour", "condition", "size", "price", "quantity")
     extra = 0
     verbose_name_plural = "Catalog (items on file)"
@@ -119,13 +130,16 @@ def save_catalog_formset(formset, customer: Customer) -> None:
         if item.pk and formset._should_delete_form(form):
             services.delete_catalog_item(item=item)
         elif item.pk and form.has_changed():
-            services.update_catalog_item(item=item, fields=_catalog_fields(form))
+            services.update_catalog_item(item=item, fields=_catalog_fields(form, only_changed=True))
         elif not item.pk and form.has_changed():
             services.create_catalog_item(customer=customer, fields=_catalog_fields(form))
 
 
-def _catalog_fields(form) -> dict:
-    return {name: form.cleaned_data[name] for name in services.CATALOG_FIELDS if name in form.cleaned_data}
+def _catalog_fields(form, *, only_changed: bool = False) -> dict:
+    # Only what the user changed: a quantity raised by an order since the page was loaded must
+    # not be written back from the stale form (catalog rows carry no version).
+    names = form.changed_data if only_changed else services.CATALOG_FIELDS
+    return {name: form.cleaned_data[name] for name in names if name in services.CATALOG_FIELDS}
 
 
 class CatalogItemForm(forms.ModelForm):
@@ -147,9 +161,9 @@ class CatalogItemAdmin(ServiceAdmin):
         return ("customer",) if obj else ()
 
     def save_with_service(self, request, form, formsets, change):
-        fields = _catalog_fields(form)
         if change:
-            return services.update_catalog_item(item=form.instance, fields=fields)
+            return services.update_catalog_item(item=form.instance, fields=_catalog_fields(form, only_changed=True))
+        fields = _catalog_fields(form)
         return services.create_catalog_item(customer=form.cleaned_data["customer"], fields=fields)
 
     def delete_with_service(self, request, obj):

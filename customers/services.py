@@ -113,15 +113,16 @@ def create_catalog_item(*, customer: Customer, fields: Mapping[str, Any]) -> Cat
 def update_catalog_item(*, item: CatalogItem, fields: Mapping[str, Any]) -> CatalogItem:
     item = CatalogItem.objects.select_for_update(no_key=True).get(pk=item.pk)
     apply_fields(item, normalise_item_text(dict(fields)), CATALOG_FIELDS)
-    return _save_catalog_item(item)
+    return _save_catalog_item(item, update_fields=[*fields, "description_key", "updated_at"])
 
 
-def _save_catalog_item(item: CatalogItem) -> CatalogItem:
+def _save_catalog_item(item: CatalogItem, update_fields: list[str] | None = None) -> CatalogItem:
+    """Writes ``update_fields`` only, when given: fields nobody edited keep their database value."""
     item.description_key = description_key(item.description)
     validate(item, exclude=["customer"])
     try:
         with transaction.atomic():  # savepoint: the caller's transaction survives the refusal
-            item.save()
+            item.save(update_fields=update_fields)
     except IntegrityError as error:
         raise ValidationError(CATALOG_DUPLICATE) from error
     return item

@@ -42,6 +42,7 @@ WORK_ORDER_TAKEN = (
     "Work order {target} is already linked to repair order {other}. "
     "Tick “relink” to move that link to repair order {repair}."
 )
+RELINKED_MEANWHILE = "Work order {target} was just linked to another repair order; reload and try again."
 ALREADY_COMPLETED = "Repair order {number} is already completed."
 ONLY_MANAGERS_COMPLETE = "Only managers can complete repair orders."
 
@@ -73,7 +74,10 @@ def create_repair_order(
     repair_order.save()
     RepairOrderItem.objects.bulk_create(lines)
     if work_order is not None:
-        _link(repair_order, work_order, relink=relink)
+        # The new row is invisible to others until commit, so locking the one linked now after
+        # it cannot deadlock.
+        others = RepairOrder.objects.select_for_update(no_key=True).filter(work_order=work_order)
+        _link(repair_order, work_order, relink=relink, locked={ro.pk: ro for ro in others})
     return repair_order
 
 
@@ -118,23 +122,27 @@ def link_repair(
 ) -> RepairOrder:
     """Link the repair order to ``work_order`` (None unlinks).
 
-    Locks the repair order row, then the work order row — always in that order, so two linkers
-    cannot deadlock. A repair order linked elsewhere, or a work order that already has another
-    repair order, is refused with AlreadyLinked unless ``relink`` is set; the one-to-one
-    constraint makes a double link impossible even for code that skips this function.
+    Locks the repair orders involved (this one and the one the work order is linked to now) in
+    primary-key order, then the work order, so two people relinking at once cannot deadlock. A
+    repair order linked elsewhere, or a work order that already has another repair order, is
+    refused with AlreadyLinked unless ``relink`` is set; the one-to-one constraint makes a double
+    link impossible even for code that skips this function.
     """
-    repair_order = RepairOrder.objects.select_for_update(no_key=True).get(pk=repair_order.pk)
+    current = RepairOrder.objects.filter(work_order=work_order).exclude(pk=repair_order.pk) if work_order else None
+    involved = {repair_order.pk, *(current.values_list("pk", flat=True) if current is not None else [])}
+    locked = {ro.pk: ro for ro in RepairOrder.objects.select_for_update(no_key=True).filter(pk__in=involved).order_by("pk")}
+    repair_order = locked[repair_order.pk]
     if repair_order.work_order_id == (work_order.pk if work_order else None):
         return repair_order  # already so: not an edit
     if work_order is None:
         repair_order.work_order = None
     else:
-        _link(repair_order, work_order, relink=relink)
+        _link(repair_order, work_order, relink=relink, locked=locked)
     return save_version(repair_order, actor=linked_by)
 
 
-def _link(repair_order: RepairOrder, work_order: WorkOrder, *, relink: bool) -> None:
-    """Caller holds the repair order's row lock."""
+def _link(repair_order: RepairOrder, work_order: WorkOrder, *, relink: bool, locked: dict) -> None:
+    """Caller holds the locks of ``repair_order`` and of the repair orders in ``locked``."""
     work_order = WorkOrder.objects.select_for_update(no_key=True).get(pk=work_order.pk)
     if repair_order.work_order_id == work_order.pk:
         return
@@ -144,8 +152,10 @@ def _link(repair_order: RepairOrder, work_order: WorkOrder, *, relink: bool) -> 
                 repair=repair_order.number, current=repair_order.work_order.number, target=work_order.number
             )
         )
-    other = RepairOrder.objects.select_for_update(no_key=True).filter(work_order=work_order).first()
+    other = RepairOrder.objects.filter(work_order=work_order).exclude(pk=repair_order.pk).first()
     if other is not None:
+        if other.pk not in locked:
+            raise AlreadyLinked(RELINKED_MEANWHILE.format(target=work_order.number))
         if not relink:
             raise AlreadyLinked(
                 WORK_ORDER_TAKEN.format(target=work_order.number, other=other.number, repair=repair_order.number)

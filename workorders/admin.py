@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from awning.admin_base import refusal_text
+from awning.services import is_number
 from awning.errors import DomainError
 
 from awning.admin_base import AggregateAdmin, CatalogPickForm, OrderListMixin, ReadOnlyInline, ServiceAdmin, VersionedForm
@@ -50,7 +51,7 @@ class ShipToFilter(admin.SimpleListFilter):
         value = self.value()
         if value is None:
             return queryset
-        return queryset.filter(ship_to_id=int(value)) if value.isdigit() else queryset.none()
+        return queryset.filter(ship_to_id=int(value)) if is_number(value) else queryset.none()
 
 
 def approve_quotes(model_admin: ServiceAdmin, request, queryset) -> None:
@@ -241,24 +242,6 @@ class QuoteRequestAdmin(ServiceAdmin):
         approve_quotes(self, request, queryset)
 
 
-@admin.register(WorkOrderEvent)
-class WorkOrderEventAdmin(admin.ModelAdmin):
-    list_display = ("at", "work_order", "from_stage", "to_stage", "actor")
-    list_filter = ("to_stage",)
-    search_fields = ("=work_order__number",)
-    list_select_related = ("work_order", "actor")
-    date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class CheckInForm(CatalogPickForm):
     class Meta:
         model = CheckIn
@@ -315,6 +298,11 @@ class CheckInAdmin(AggregateAdmin):
     )
     inlines = (CheckInItemInline, CheckInFileInline)
     actions = ("convert_to_work_orders",)
+
+    def changelist_view(self, request, extra_context=None):
+        pending = CheckIn.objects.filter(status=CheckIn.Status.PENDING).count()
+        title = f"Check-ins — {pending} pending" if pending else "Check-ins — none pending"
+        return super().changelist_view(request, {"title": title, **(extra_context or {})})
 
     def has_change_permission(self, request, obj=None):
         # A processed check-in is a record of what came in: view only.

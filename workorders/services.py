@@ -48,8 +48,11 @@ CANNOT_MOVE = "Work order {number} is {current}; it cannot be moved to {target}.
 ONLY_MANAGERS_COMPLETE = "Only managers can complete work orders."
 NOT_ALLOWED_TO_MOVE = "You are not allowed to move work orders through the cleaning stages."
 NOT_ALLOWED_TO_DECIDE_QUOTES = "You are not allowed to approve or withdraw quotes."
+QUOTE_FIXED_IN_PROGRESS = "The order is being cleaned; its approved quote can no longer change."
 QUOTE_NOT_AWAITING = "Work order {number} is not awaiting a quote (it is {current})."
 FINAL_LOCATION_REQUIRED = "Say where the packaged goods were put."
+FINAL_LOCATION_MAX = WorkOrder._meta.get_field("final_location").max_length
+FINAL_LOCATION_TOO_LONG = f"Keep the final location under {FINAL_LOCATION_MAX} characters."
 CHECK_IN_PROCESSED = "Check-in {pk} was already converted into work order {number}; it can no longer be changed."
 CHECK_IN_PROCESSED_ORDER_DELETED = (
     "Check-in {pk} was already converted into a work order that has since been deleted; it can no longer be changed."
@@ -105,6 +108,8 @@ def update_work_order(
     """
     work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
     slot_before = queue.default_key(work_order)
+    if work_order.stage == Stage.IN_PROGRESS and fields.get("quote", work_order.quote) != work_order.quote:
+        raise ValidationError({"quote": QUOTE_FIXED_IN_PROGRESS})
     apply_fields(work_order, fields, WORK_ORDER_FIELDS)
     validate_work_order(work_order)
     if items is not None:
@@ -139,12 +144,17 @@ def _replace_lines(work_order: WorkOrder, items: Sequence[ItemData]) -> None:
 def _save_lines(work_order: WorkOrder, lines: list[WorkOrderItem], items: Sequence[ItemData]) -> None:
     """Insert the lines; a line typed new on this save (no catalog item, no previous id) enters
     the customer's catalog and is linked to its catalog row."""
-    for line, data in zip(lines, items, strict=True):
-        if line.catalog_item_id is None and not data.get("id"):
-            line.catalog_item = record_catalog_item(
-                customer=work_order.customer, values=data, quantity=line.quantity
-            )
+    typed = [(line, data) for line, data in zip(lines, items, strict=True)
+             if line.catalog_item_id is None and not data.get("id")]
+    # One fixed order of catalog rows for every transaction, so two orders adding the same items
+    # in a different order cannot deadlock on them.
+    for line, data in sorted(typed, key=lambda pair: _catalog_order(pair[0])):
+        line.catalog_item = record_catalog_item(customer=work_order.customer, values=data, quantity=line.quantity)
     WorkOrderItem.objects.bulk_create(lines)
+
+
+def _catalog_order(line: WorkOrderItem) -> tuple[str, ...]:
+    return (line.description.casefold(), line.material, line.colour, line.condition, line.size)
 
 
 @transaction.atomic
@@ -210,11 +220,14 @@ def change_work_order_stage(
     if to_stage == Stage.PACKAGED:
         if not final_location.strip():
             raise ValidationError({"final_location": FINAL_LOCATION_REQUIRED})
+        if len(final_location.strip()) > FINAL_LOCATION_MAX:
+            raise ValidationError({"final_location": FINAL_LOCATION_TOO_LONG})
         work_order.final_location = final_location.strip()
     if date_field := STAGE_DATE_FIELD.get(to_stage):
         setattr(work_order, date_field, on or timezone.localdate())
     if to_stage == Stage.QUEUED:
-        work_order.quote = QuoteStatus.APPROVED
+        if work_order.stage == Stage.AWAITING_QUOTE:
+            work_order.quote = QuoteStatus.APPROVED
         work_order.started_on = None
     elif to_stage == Stage.AWAITING_QUOTE:
         work_order.quote = QuoteStatus.NEEDED
@@ -258,6 +271,12 @@ def _log(work_order: WorkOrder, *, kind: str, from_stage: str, actor: User | Non
 @transaction.atomic
 def add_work_order_file(*, work_order: WorkOrder, upload, uploaded_by: User | None) -> WorkOrderFile:
     return attach_file(WorkOrderFile, owner_field="work_order", owner=work_order, upload=upload, uploaded_by=uploaded_by)
+
+
+@transaction.atomic
+def add_work_order_files(*, work_order: WorkOrder, uploads, uploaded_by: User | None) -> list[WorkOrderFile]:
+    """Several files at once (a phone's photos): all of them, or none if one is refused."""
+    return [add_work_order_file(work_order=work_order, upload=upload, uploaded_by=uploaded_by) for upload in uploads]
 
 
 @transaction.atomic

@@ -11,17 +11,18 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import quote, unquote
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connection, models
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
+from awning.models import Order
 from repairs.models import RepairOrder
 
 from .models import WorkOrder
-from .tickets import Order, render_tickets, with_ticket_data
+from .tickets import render_tickets, with_ticket_data
 
 MAX_TICKETS = 500
 UNKNOWN_KIND = "Say which orders: kind=work or kind=repair."
@@ -41,7 +42,7 @@ TICKET_PERMISSIONS: dict[type[models.Model], tuple[str, ...]] = {
 def can_print_tickets(user, model: type[models.Model]) -> bool:
     # Proxy models of an order (e.g. a filtered admin list) print with the concrete model's rights.
     concrete = model._meta.concrete_model
-    return user.is_active and user.has_perms(TICKET_PERMISSIONS[concrete])
+    return user.has_perms(TICKET_PERMISSIONS[concrete])
 
 
 def ticket_response(orders: list[Order], filename: str) -> HttpResponse:
@@ -86,7 +87,11 @@ def print_tickets_by_number(request):
     if len(raw) > MAX_TICKETS:
         return _bad_request(TOO_MANY)
     numbers = [int(part) for part in raw]
-    found = {order.number: order for order in with_ticket_data(model.objects.filter(number__in=set(numbers)))}
+    # A number past the column's range cannot exist, and SQLite cannot even bind it: ask only
+    # for the others, so it is reported as unknown like any other missing number.
+    _, highest = connection.ops.integer_field_range(model._meta.get_field("number").get_internal_type())
+    wanted = {n for n in numbers if n <= highest}
+    found = {order.number: order for order in with_ticket_data(model.objects.filter(number__in=wanted))}
     if missing := list(dict.fromkeys(n for n in numbers if n not in found)):
         noun = model._meta.verbose_name
         return _bad_request(UNKNOWN_NUMBERS.format(kind=noun, numbers=", ".join(map(str, missing))))
@@ -114,7 +119,7 @@ class PrintTicketsAdminMixin:
         if not can_print_tickets(request.user, self.model):
             self.message_user(request, NOT_ALLOWED, messages.ERROR)
             return None
-        orders = list(with_ticket_data(queryset))
+        orders = list(with_ticket_data(queryset)[: MAX_TICKETS + 1])
         if len(orders) > MAX_TICKETS:
             self.message_user(request, TOO_MANY, messages.ERROR)
             return None

@@ -22,11 +22,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from awning.choices import Tier
+from awning.models import Order
 from repairs.models import RepairOrder
 
 from .models import WorkOrder
-
-Order = WorkOrder | RepairOrder
 
 SHOP_NAME = getattr(settings, "AWNING_SHOP_NAME", "Awning Cleaning Industries")
 TICK_BOXES = ("Approved", "Billed", "Updated")
@@ -52,10 +51,10 @@ TIER_COLOURS = {
 }
 TIER_LABELS = {Tier.FIRM_RUSH: "FIRM RUSH", Tier.RUSH: "RUSH", Tier.REGULAR: "Regular"}
 
-# Items grid: (heading, width in points, right-aligned). The widths add up to WIDTH (540).
+# Items grid: (heading, width in points, numeric). The widths add up to WIDTH (540).
 COLUMNS = (
-    ("Qty", 28, True),
-    ("Description", 132, False),
+    ("Qty", 30, True),
+    ("Description", 130, False),
     ("Material", 68, False),
     ("Colour", 60, False),
     ("Condition", 62, False),
@@ -68,6 +67,8 @@ GRID_HEADER_HEIGHT = 14
 GRID_TOTAL_HEIGHT = 16
 LINE_HEIGHT = 11
 FOOTER_HEIGHT = 40
+MAX_INSTRUCTION_LINES = 80  # more than a page can hold; wrapping stops there
+PARTY_ROWS = 8  # customer and source blocks: at most this many lines each
 
 
 # ---------------------------------------------------------------------------------------------
@@ -76,7 +77,7 @@ FOOTER_HEIGHT = 40
 
 
 def with_ticket_data(queryset: models.QuerySet) -> models.QuerySet:
-    """The queryset with everything a ticket prints, fetched in three queries however many orders.
+    """The queryset with everything a ticket prints, fetched in two queries however many orders.
 
     Kept beside the renderer (not in a selectors module) because it must name exactly the
     relations ``render_tickets`` reads; a change to one is a change to the other.
@@ -168,20 +169,18 @@ def _draw_priority_and_dates(canvas: Canvas, order: Order, *, top: float) -> flo
 
 def _draw_parties(canvas: Canvas, customer, *, top: float) -> float:
     """Customer block on the left, the customer's source on the right (when there is one)."""
-    rows = 8
+    customer_lines = _customer_lines(customer)
+    source_lines = _source_lines(customer.source) if customer.source_id else []
+    rows = min(max(len(customer_lines), len(source_lines)), PARTY_ROWS)
     half = (WIDTH - 24) / 2
-    _block(canvas, LEFT, top, half, f"Customer #{customer.number}", _customer_lines(customer), rows=rows)
-    if customer.source_id:
-        _block(canvas, LEFT + half + 24, top, half, "Source", _source_lines(customer.source), rows=rows)
+    _block(canvas, LEFT, top, half, f"Customer #{customer.number}", customer_lines, rows=rows)
+    if source_lines:
+        _block(canvas, LEFT + half + 24, top, half, "Source", source_lines, rows=rows)
     return top - 14 - rows * LINE_HEIGHT
 
 
 def _customer_lines(customer) -> list[tuple[str, str]]:
-    phones = "   ".join(
-        f"{caption} {number}"
-        for caption, number in (("Cell", customer.cell_phone), ("Home", customer.home_phone), ("Work", customer.work_phone))
-        if number
-    )
+    phones = _phones(("Cell", customer.cell_phone), ("Home", customer.home_phone), ("Work", customer.work_phone))
     mail = _place(customer.mail_address, customer.mail_city, customer.mail_state, customer.mail_zip)
     lines = [
         (BOLD, customer.name),
@@ -197,7 +196,7 @@ def _customer_lines(customer) -> list[tuple[str, str]]:
 
 
 def _source_lines(source) -> list[tuple[str, str]]:
-    phones = "   ".join(f"{caption} {number}" for caption, number in (("Phone", source.phone), ("Fax", source.fax)) if number)
+    phones = _phones(("Phone", source.phone), ("Fax", source.fax))
     lines = [
         (BOLD, source.name),
         (FONT, source.address),
@@ -253,7 +252,7 @@ def _draw_body(canvas: Canvas, order: Order, *, top: float, bottom: float) -> No
     items = list(order.items.all())
     gap = 10
     space = top - bottom - gap
-    instruction_lines = _wrap(order.special_instructions, FONT, 9, WIDTH - 16)
+    instruction_lines = _wrap(order.special_instructions, FONT, 9, WIDTH - 16, limit=MAX_INSTRUCTION_LINES)
     wanted_instructions = _instructions_height(len(instruction_lines))
     floor = max(_instructions_height(3), min(wanted_instructions, 0.4 * space))
     wanted_grid = GRID_HEADER_HEIGHT + len(items) * ROW_HEIGHT + GRID_TOTAL_HEIGHT
@@ -303,23 +302,25 @@ def _draw_total(canvas: Canvas, items: list, *, baseline: float) -> None:
     priced = [item.price * item.quantity for item in items if item.price is not None]
     unpriced = len(items) - len(priced)
     pieces = sum(item.quantity for item in items)
-    _text(canvas, LEFT + COLUMNS[0][1] - 4, baseline, str(pieces), BOLD, 8.5, right=True)
-    _text(canvas, LEFT + COLUMNS[0][1] + 4, baseline, f"{len(items)} line(s)", FONT, 8.5)
+    qty_width = COLUMNS[0][1]
+    _text(canvas, LEFT + qty_width - 4, baseline, str(pieces), BOLD, 8.5, width=qty_width - 6, right=True, shrink=True)
+    _text(canvas, LEFT + qty_width + 4, baseline, f"{len(items)} line(s)", FONT, 8.5)
+    total = f"${sum(priced, Decimal(0)):,.2f}" if priced else "—"
+    label_end = RIGHT - 4 - max(min(stringWidth(total, BOLD, 9), 110), COLUMNS[-1][1] - 6) - 8
+    # Drawn left to right, so text extracted from the PDF reads "… not priced Total $1.00".
     if unpriced:
         canvas.setFillColor(MUTED)
-        note = f"{unpriced} line(s) not priced"
-        _text(canvas, RIGHT - 140, baseline, note, FONT, 8, width=150, right=True)
+        _text(canvas, label_end - 40, baseline, f"{unpriced} line(s) not priced", FONT, 8, width=150, right=True)
         canvas.setFillColor(INK)
-    _text(canvas, RIGHT - 64, baseline, "Total", BOLD, 9, right=True)
-    total = f"${sum(priced, Decimal(0)):,.2f}" if priced else "—"
-    _text(canvas, RIGHT - 4, baseline, total, BOLD, 9, width=COLUMNS[-1][1] + 4, right=True)
+    _text(canvas, label_end, baseline, "Total", BOLD, 9, right=True)
+    _text(canvas, RIGHT - 4, baseline, total, BOLD, 9, width=110, right=True, shrink=True)
 
 
 def _grid_row(canvas: Canvas, values: list[str], baseline: float, font: str) -> None:
     x = LEFT
-    for value, (_, width, right) in zip(values, COLUMNS, strict=True):
-        if right:
-            _text(canvas, x + width - 4, baseline, value, font, 8.5, width=width - 6, right=True)
+    for value, (_, width, numeric) in zip(values, COLUMNS, strict=True):
+        if numeric:  # numbers shrink rather than lose digits
+            _text(canvas, x + width - 4, baseline, value, font, 8.5, width=width - 6, right=True, shrink=True)
         else:
             _text(canvas, x + 4, baseline, value, font, 8.5, width=width - 6)
         x += width
@@ -333,7 +334,7 @@ def _draw_instructions(canvas: Canvas, lines: list[str], *, top: float, bottom: 
     canvas.setFillColor(INK)
     room = max(int((top - bottom - 22) // LINE_HEIGHT), 1)
     if len(lines) > room:
-        lines = [*lines[: room - 1], _fit(lines[room - 1] + ELLIPSIS, FONT, 9, WIDTH - 16, always_mark=True)]
+        lines = [*lines[: room - 1], _fit(lines[room - 1], FONT, 9, WIDTH - 16, cut=True)]
     y = top - 25
     for line in lines:
         _text(canvas, LEFT + 8, y, line, FONT, 9)
@@ -348,13 +349,13 @@ def _draw_footer(canvas: Canvas, *, printed_at) -> None:
         canvas.rect(x, top - 18, 13, 13, stroke=1, fill=0)
         _text(canvas, x + 19, top - 15, label, BOLD, 10)
         canvas.setStrokeColor(RULE)
-        canvas.line(x + 19, top - 33, x + 140, top - 33)
+        canvas.line(x + 19, top - 33, x + 135, top - 33)
         canvas.setFillColor(MUTED)
         _text(canvas, x + 19, top - 40, "initials / date", FONT, 6.5)
         canvas.setFillColor(INK)
         x += 165
     canvas.setFillColor(MUTED)
-    _text(canvas, RIGHT, BOTTOM + 2, f"Printed {printed_at:%m/%d/%Y %H:%M}", FONT, 7, right=True)
+    _text(canvas, RIGHT, top - 15, f"Printed {printed_at:%m/%d/%Y %H:%M}", FONT, 7, right=True)
     canvas.setFillColor(INK)
 
 
@@ -395,10 +396,13 @@ def _block(canvas: Canvas, x: float, top: float, width: float, heading: str,
 
 
 def _text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float, *,
-          width: float | None = None, right: bool = False) -> None:
-    """Draw one line, cut to ``width`` with an ellipsis; ``right`` aligns its end on ``x``."""
+          width: float | None = None, right: bool = False, shrink: bool = False) -> None:
+    """Draw one line within ``width`` points: cut with an ellipsis or, with ``shrink``, set
+    smaller first (down to 5.5 pt) so a number keeps its digits. ``right`` ends the line at ``x``."""
     text = " ".join(str(text).split()) if text else ""
     if width is not None:
+        while shrink and size > 5.5 and stringWidth(text, font, size) > width:
+            size -= 0.5
         text = _fit(text, font, size, width)
     canvas.setFont(font, size)
     if right:
@@ -407,32 +411,38 @@ def _text(canvas: Canvas, x: float, y: float, text: str, font: str, size: float,
         canvas.drawString(x, y, text)
 
 
-def _fit(text: str, font: str, size: float, width: float, *, always_mark: bool = False) -> str:
-    """``text`` cut to ``width`` points; a cut is marked with an ellipsis.
+def _fit(text: str, font: str, size: float, width: float, *, cut: bool = False) -> str:
+    """``text`` shortened to ``width`` points, the cut marked with an ellipsis.
 
-    ``always_mark`` keeps a trailing ellipsis the caller added (truncated instructions).
+    ``cut=True`` marks it even when the text fits (the caller already dropped what follows).
     """
-    if stringWidth(text, font, size) <= width:
+    if not cut and stringWidth(text, font, size) <= width:
         return text
-    body = text[:-1] if always_mark and text.endswith(ELLIPSIS) else text
-    while body and stringWidth(body.rstrip() + ELLIPSIS, font, size) > width:
-        body = body[:-1]
-    return body.rstrip() + ELLIPSIS
+    return text[: _chars_within(text, font, size, width - stringWidth(ELLIPSIS, font, size))].rstrip() + ELLIPSIS
 
 
-def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
-    """Lines of at most ``width`` points; keeps the writer's line breaks, splits overlong words."""
+def _chars_within(text: str, font: str, size: float, width: float) -> int:
+    """How many leading characters of ``text`` fit in ``width`` points (linear, not quadratic)."""
+    used = 0.0
+    for index, char in enumerate(text):
+        used += stringWidth(char, font, size)
+        if used > width:
+            return index
+    return len(text)
+
+
+def _wrap(text: str, font: str, size: float, width: float, *, limit: int) -> list[str]:
+    """At most ``limit`` lines of ``width`` points; keeps the writer's line breaks and splits words
+    too long for a line (a URL, a row of dashes). Stops early: the rest could never be printed."""
     lines: list[str] = []
     for paragraph in (text or "").splitlines():
         line = ""
         for word in paragraph.split():
-            while stringWidth(word, font, size) > width:  # a URL or a run of dashes
-                cut = len(word)
-                while cut > 1 and stringWidth(word[:cut], font, size) > width:
-                    cut -= 1
+            while stringWidth(word, font, size) > width:
                 if line:
                     lines.append(line)
                     line = ""
+                cut = max(_chars_within(word, font, size, width), 1)
                 lines.append(word[:cut])
                 word = word[cut:]
             candidate = f"{line} {word}" if line else word
@@ -441,7 +451,11 @@ def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
             else:
                 lines.append(line)
                 line = word
+            if len(lines) > limit:
+                return lines
         lines.append(line)
+        if len(lines) > limit:
+            return lines
     while lines and not lines[-1]:
         lines.pop()
     return lines
@@ -463,6 +477,10 @@ def _place(street: str, city: str, state: str, zip_code: str) -> str:
     city_state = ", ".join(part for part in (city, (state or "").upper()) if part)
     locality = " ".join(part for part in (city_state, zip_code) if part)
     return ", ".join(part for part in (street, locality) if part)
+
+
+def _phones(*numbers: tuple[str, str]) -> str:
+    return "   ".join(f"{caption} {number}" for caption, number in numbers if number)
 
 
 def _date(value) -> str:

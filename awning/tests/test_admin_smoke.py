@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.models import User
 from customers.tests.factories import CatalogItemFactory, SourceFactory
 from repairs.tests.factories import RepairOrderFactory
-from workorders.models import WorkOrderEvent
+from workorders.models import WorkOrder
 from workorders.tests.factories import CheckInFactory, WorkOrderFactory
 
 pytestmark = pytest.mark.django_db
@@ -63,5 +63,5 @@ def test_technician_gets_no_admin_access(client, technician, one_of_each):
     client.force_login(technician)
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
-    response = client.get(_url(WorkOrderEvent, "changelist"))
+    response = client.get(_url(WorkOrder, "changelist"))
     assert response.status_code == 302

@@ -48,3 +48,20 @@ def test_negative_control_check_then_set_without_lock_lets_several_think_they_li
     results = run_concurrently(32, naive_link)
     assert not errors_in(results)
     assert sum(results) > 1, "only one thread linked: the load is not concurrent enough"
+
+
+def test_two_people_swapping_links_crosswise_do_not_deadlock():
+    """RO a↔WO 1 and RO b↔WO 2; at once, one relinks b→1 and the other a→2, ten times over."""
+    customer = CustomerFactory()
+    for _ in range(10):
+        orders = [WorkOrderFactory(customer=customer) for _ in range(2)]
+        repairs = [RepairOrderFactory(customer=customer, work_order=order) for order in orders]
+        results = run_concurrently(
+            2,
+            lambda t: link_repair(
+                repair_order=RepairOrder(pk=repairs[1 - t].pk), work_order=orders[t], relink=True, linked_by=None
+            ),
+        )
+        assert not errors_in(results, allowed=(AlreadyLinked,)), results
+        linked = RepairOrder.objects.filter(pk__in=[r.pk for r in repairs], work_order__isnull=False)
+        assert linked.count() >= 1

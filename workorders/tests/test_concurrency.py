@@ -136,3 +136,21 @@ def test_two_people_converting_the_same_check_in_at_once_make_one_work_order(man
     assert WorkOrder.objects.count() == 1
     check_in.refresh_from_db()
     assert check_in.status == CheckIn.Status.PROCESSED and check_in.work_order == WorkOrder.objects.get()
+
+
+def test_orders_adding_the_same_new_items_in_opposite_order_do_not_deadlock():
+    from workorders.services import update_work_order
+
+    customer = CustomerFactory()
+    for round_ in range(10):
+        orders = [WorkOrderFactory(customer=customer, items=[]) for _ in range(2)]
+        items = [item_data(0, description=f"Awning {round_}"), item_data(1, description=f"Bimini {round_}")]
+        results = run_concurrently(
+            2,
+            lambda t: update_work_order(
+                work_order=WorkOrder(pk=orders[t].pk), fields={}, items=items if t == 0 else items[::-1],
+                expected_version=None, updated_by=None,
+            ),
+        )
+        assert not errors_in(results), results
+        assert set(CatalogItem.objects.filter(description__endswith=f" {round_}").values_list("quantity", flat=True)) == {2}

@@ -113,3 +113,13 @@ def test_csv_export_of_the_selected_orders(office_client):
     assert [row[1] for row in rows[1:]] == ["Bimini, navy", 'Awning "8\'9""']
     assert rows[1][4] == "Awaiting quote" and len(rows) == 3
     assert WorkOrder.objects.count() == 2
+
+
+def test_the_check_in_list_shows_how_many_are_pending(office_client):
+    from workorders.services import convert_check_in
+    from workorders.tests.factories import CheckInFactory
+
+    CheckInFactory.create_batch(2)
+    convert_check_in(check_in=CheckInFactory(), converted_by=None)
+    page = office_client.get(reverse("admin:workorders_checkin_changelist")).content.decode()
+    assert "Check-ins — 2 pending" in page

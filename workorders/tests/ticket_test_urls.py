@@ -18,11 +18,13 @@ from workorders.ticket_views import PrintTicketsAdminMixin
 
 class TicketWorkOrderAdmin(PrintTicketsAdminMixin, WorkOrderAdmin):
     readonly_fields = (*WorkOrderAdmin.readonly_fields, "ticket_link")
+    fieldsets = (*WorkOrderAdmin.fieldsets, ("Ticket", {"fields": ("ticket_link",)}))
     actions = (*WorkOrderAdmin.actions, "print_tickets")
 
 
 class TicketRepairOrderAdmin(PrintTicketsAdminMixin, RepairOrderAdmin):
     readonly_fields = (*RepairOrderAdmin.readonly_fields, "ticket_link")
+    fieldsets = (*RepairOrderAdmin.fieldsets, ("Ticket", {"fields": ("ticket_link",)}))
     actions = (*RepairOrderAdmin.actions, "print_tickets")
 
 
