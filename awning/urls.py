@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("queue/", include("cleaning_queue.urls")),
+    path("tickets/", include("workorders.ticket_urls")),
 ]
 
 if settings.AWNING_BENCH_ENDPOINTS:

@@ -7,6 +7,7 @@ from awning.admin_base import AggregateAdmin, CatalogPickForm, OrderListMixin, V
 from awning.services import validate_dates
 from workorders.admin import ITEM_COLUMNS, OpenClosedFilter
 from workorders.models import WorkOrder
+from workorders.ticket_views import PrintTicketsAdminMixin
 
 from . import services
 from .models import RepairOrder, RepairOrderFile, RepairOrderItem
@@ -61,7 +62,7 @@ class RepairOrderFileInline(admin.TabularInline):
 
 
 @admin.register(RepairOrder)
-class RepairOrderAdmin(OrderListMixin, AggregateAdmin):
+class RepairOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
     form = RepairOrderForm
     csv_columns = (
         ("number", "Number"), ("name", "Name"), ("customer.number", "Customer number"), ("customer.name", "Customer"),
@@ -75,11 +76,11 @@ class RepairOrderAdmin(OrderListMixin, AggregateAdmin):
     list_filter = (OpenClosedFilter, "firm_rush", "rush", "quote", "needs_cleaning")
     search_fields = ("=number", "name", "=customer__number", "customer__name", "item_type", "repair_type")
     list_select_related = ("customer", "work_order")
-    readonly_fields = ("number", "completed_on", "version", "items_total")
+    readonly_fields = ("number", "completed_on", "version", "items_total", "ticket_link")
     autocomplete_fields = ("customer",)
     date_hierarchy = "date_in"
     fieldsets = (
-        (None, {"fields": ("number", "customer", "name", "quote", "loaded_version")}),
+        (None, {"fields": ("number", "customer", "name", "quote", "ticket_link", "loaded_version")}),
         ("Cleaning work order", {"fields": (("linked_work_order", "relink"), "needs_cleaning", "link_note")}),
         ("Priority", {"fields": (("firm_rush", "rush"),)}),
         ("Dates", {"fields": (("date_in", "date_required"), ("sent_out_on", "returned_on"), "completed_on")}),
@@ -89,7 +90,7 @@ class RepairOrderAdmin(OrderListMixin, AggregateAdmin):
         ("Items", {"fields": ("items_total", "add_from_catalog")}),
     )
     inlines = (RepairOrderItemInline, RepairOrderFileInline)
-    actions = ("complete_orders", "export_csv")
+    actions = ("complete_orders", "export_csv", "print_tickets")
 
     @admin.display(description="Tier", ordering="firm_rush")
     def tier_label(self, obj):

@@ -19,6 +19,7 @@ from .models import (
     CheckIn, CheckInFile, CheckInItem, QuoteRequest, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem,
 )
 from .stages import Stage
+from .ticket_views import PrintTicketsAdminMixin
 
 ITEM_COLUMNS = ("description", "material", "colour", "condition", "size", "quantity", "price")
 
@@ -96,7 +97,7 @@ class WorkOrderEventInline(ReadOnlyInline):
 
 
 @admin.register(WorkOrder)
-class WorkOrderAdmin(OrderListMixin, AggregateAdmin):
+class WorkOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
     form = WorkOrderForm
     csv_columns = (
         ("number", "Number"), ("name", "Name"), ("customer.number", "Customer number"), ("customer.name", "Customer"),
@@ -115,12 +116,12 @@ class WorkOrderAdmin(OrderListMixin, AggregateAdmin):
     list_select_related = ("customer", "ship_to")
     readonly_fields = (
         "number", "stage", "started_on", "cleaned_on", "treated_on", "packaged_on", "completed_on",
-        "final_location", "repair_order_link", "version", "items_total",
+        "final_location", "repair_order_link", "version", "items_total", "ticket_link",
     )
     autocomplete_fields = ("customer", "ship_to")
     date_hierarchy = "date_in"
     fieldsets = (
-        (None, {"fields": ("number", "customer", "name", "stage", "quote", "loaded_version")}),
+        (None, {"fields": ("number", "customer", "name", "stage", "quote", "ticket_link", "loaded_version")}),
         ("Priority", {"fields": (("firm_rush", "rush"), "is_cushion", "repairs_needed")}),
         ("Dates", {"fields": (("date_in", "date_required"), ("started_on", "cleaned_on", "treated_on"), ("packaged_on", "completed_on"))}),
         ("Storage and return", {"fields": (("storage_time", "rack_number", "final_location"), ("return_to", "return_method", "ship_to"))}),
@@ -128,7 +129,7 @@ class WorkOrderAdmin(OrderListMixin, AggregateAdmin):
         ("Items", {"fields": ("items_total", "add_from_catalog")}),
     )
     inlines = (WorkOrderItemInline, WorkOrderFileInline, WorkOrderEventInline)
-    actions = ("approve_quotes", "complete_orders", "export_csv")
+    actions = ("approve_quotes", "complete_orders", "export_csv", "print_tickets")
 
     @admin.display(description="Tier", ordering="firm_rush")
     def tier_label(self, obj):

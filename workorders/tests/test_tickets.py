@@ -19,9 +19,7 @@ from workorders.tests.factories import WorkOrderFactory, item_data
 from workorders.ticket_views import NOT_ALLOWED, UNKNOWN_KIND
 from workorders.tickets import ELLIPSIS, TICK_BOXES, render_tickets, with_ticket_data
 
-# The ticket URLs are not wired into awning.urls yet: ticket_test_urls mounts them (and an admin
-# site whose order admins carry the mixin) under the same paths and names the project will use.
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("workorders.tests.ticket_test_urls")]
+pytestmark = pytest.mark.django_db
 
 SIZE = "8'9\"x10'2\""
 TRICKY_NAME = "Smith & Sons <Awnings>"
