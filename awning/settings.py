@@ -168,6 +168,9 @@ UPLOAD_MAX_BYTES = env.int("AWNING_UPLOAD_MAX_BYTES", default=10 * 1024 * 1024)
 # ---------------------------------------------------------------------------------------------
 # Shop
 # ---------------------------------------------------------------------------------------------
+# Printed at the top of every ticket.
+AWNING_SHOP_NAME = env.str("AWNING_SHOP_NAME", default="Awning Cleaning Industries")
+
 # Only for bench/create_orders.py: mounts a bare-insert baseline endpoint.
 AWNING_BENCH_ENDPOINTS = env.bool("AWNING_BENCH_ENDPOINTS", default=False)
 

@@ -27,7 +27,7 @@ from repairs.models import RepairOrder
 
 from .models import WorkOrder
 
-SHOP_NAME = getattr(settings, "AWNING_SHOP_NAME", "Awning Cleaning Industries")
+SHOP_NAME = settings.AWNING_SHOP_NAME
 TICK_BOXES = ("Approved", "Billed", "Updated")
 ELLIPSIS = "…"
 MORE_ITEMS = "+ {count} more items"
