@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
 from .errors import DomainError
-from .services import ITEM_FIELDS, is_number, stale_edit_message
+from .services import ITEM_FIELDS, is_number, stale_edit_message, validate_dates
 
 
 DELETED_MEANWHILE = "That record was deleted by someone else meanwhile; nothing was saved."
@@ -76,6 +76,11 @@ class CatalogPickForm(VersionedForm):
             catalog = CatalogItem.objects.filter(customer=int(customer)).exclude(pk__in=[pk for pk in on_order if pk])
         self.fields["add_from_catalog"].queryset = catalog
         self.fields["add_from_catalog"].label_from_instance = catalog_label
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        validate_dates(date_in=cleaned.get("date_in"), date_required=cleaned.get("date_required"))
+        return cleaned
 
 
 def catalog_label(item) -> str:
@@ -279,6 +284,21 @@ def refusal_text(error: Exception) -> str:
     if isinstance(error, ProtectedError):
         return "It is still referred to by other records, so it cannot be deleted."
     return str(error)
+
+
+ITEM_COLUMNS = ("description", "material", "colour", "condition", "size", "quantity", "price")
+
+
+def item_inline(line_model: type[models.Model]) -> type[admin.TabularInline]:
+    """The editable item lines of an order or check-in (one empty row to type into)."""
+    return type(f"{line_model.__name__}Inline", (admin.TabularInline,), {"model": line_model, "fields": ITEM_COLUMNS, "extra": 1})
+
+
+def file_inline(file_model: type[models.Model]) -> type[admin.TabularInline]:
+    """Attachments: upload new ones, tick to delete; name, size and time are read-only."""
+    shown = ("original_name", "size_bytes", "uploaded_at")
+    return type(f"{file_model.__name__}Inline", (admin.TabularInline,),
+                {"model": file_model, "fields": ("file", *shown), "readonly_fields": shown, "extra": 0})
 
 
 class ReadOnlyInline(admin.TabularInline):

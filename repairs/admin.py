@@ -3,9 +3,8 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 
-from awning.admin_base import AggregateAdmin, CatalogPickForm, OrderListMixin, VersionedForm
-from awning.services import validate_dates
-from workorders.admin import ITEM_COLUMNS, OpenClosedFilter
+from awning.admin_base import AggregateAdmin, CatalogPickForm, OrderListMixin, file_inline, item_inline
+from workorders.admin import OpenClosedFilter
 from workorders.models import WorkOrder
 from workorders.ticket_views import PrintTicketsAdminMixin
 
@@ -36,7 +35,6 @@ class RepairOrderForm(CatalogPickForm):
 
     def clean(self):
         cleaned = super().clean()
-        validate_dates(date_in=cleaned.get("date_in"), date_required=cleaned.get("date_required"))
         target = cleaned.get("linked_work_order")
         if target and not cleaned.get("relink"):
             other = RepairOrder.objects.filter(work_order=target).exclude(pk=self.instance.pk).first()
@@ -46,19 +44,6 @@ class RepairOrderForm(CatalogPickForm):
                         target=target.number, other=other.number, repair=self.instance.number or "new")}
                 )
         return cleaned
-
-
-class RepairOrderItemInline(admin.TabularInline):
-    model = RepairOrderItem
-    fields = ITEM_COLUMNS
-    extra = 1
-
-
-class RepairOrderFileInline(admin.TabularInline):
-    model = RepairOrderFile
-    fields = ("file", "original_name", "size_bytes", "uploaded_at")
-    readonly_fields = ("original_name", "size_bytes", "uploaded_at")
-    extra = 0
 
 
 @admin.register(RepairOrder)
@@ -89,7 +74,7 @@ class RepairOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
         ("Notes", {"fields": ("special_instructions",)}),
         ("Items", {"fields": ("items_total", "add_from_catalog")}),
     )
-    inlines = (RepairOrderItemInline, RepairOrderFileInline)
+    inlines = (item_inline(RepairOrderItem), file_inline(RepairOrderFile))
     actions = ("complete_orders", "export_csv", "print_tickets")
 
     @admin.display(description="Tier", ordering="firm_rush")

@@ -10,8 +10,9 @@ from awning.admin_base import refusal_text
 from awning.services import is_number
 from awning.errors import DomainError
 
-from awning.admin_base import AggregateAdmin, CatalogPickForm, OrderListMixin, ReadOnlyInline, ServiceAdmin, VersionedForm
-from awning.services import validate_dates
+from awning.admin_base import (
+    AggregateAdmin, CatalogPickForm, OrderListMixin, ReadOnlyInline, ServiceAdmin, file_inline, item_inline,
+)
 from customers.selectors import list_source_choices
 
 from . import services
@@ -21,7 +22,6 @@ from .models import (
 from .stages import Stage
 from .ticket_views import PrintTicketsAdminMixin
 
-ITEM_COLUMNS = ("description", "material", "colour", "condition", "size", "quantity", "price")
 
 
 class OpenClosedFilter(admin.SimpleListFilter):
@@ -69,24 +69,6 @@ class WorkOrderForm(CatalogPickForm):
         model = WorkOrder
         fields = ("customer", *services.WORK_ORDER_FIELDS)
 
-    def clean(self):
-        cleaned = super().clean()
-        validate_dates(date_in=cleaned.get("date_in"), date_required=cleaned.get("date_required"))
-        return cleaned
-
-
-class WorkOrderItemInline(admin.TabularInline):
-    model = WorkOrderItem
-    fields = ITEM_COLUMNS
-    extra = 1
-
-
-class WorkOrderFileInline(admin.TabularInline):
-    model = WorkOrderFile
-    fields = ("file", "original_name", "size_bytes", "uploaded_at")
-    readonly_fields = ("original_name", "size_bytes", "uploaded_at")
-    extra = 0
-
 
 class WorkOrderEventInline(ReadOnlyInline):
     model = WorkOrderEvent
@@ -128,7 +110,7 @@ class WorkOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
         ("Notes", {"fields": ("special_instructions", "repair_order_link", "repair_note")}),
         ("Items", {"fields": ("items_total", "add_from_catalog")}),
     )
-    inlines = (WorkOrderItemInline, WorkOrderFileInline, WorkOrderEventInline)
+    inlines = (item_inline(WorkOrderItem), file_inline(WorkOrderFile), WorkOrderEventInline)
     actions = ("approve_quotes", "complete_orders", "export_csv", "print_tickets")
 
     @admin.display(description="Tier", ordering="firm_rush")
@@ -248,24 +230,6 @@ class CheckInForm(CatalogPickForm):
         model = CheckIn
         fields = ("customer", *services.CHECK_IN_FIELDS)
 
-    def clean(self):
-        cleaned = super().clean()
-        validate_dates(date_in=cleaned.get("date_in"), date_required=cleaned.get("date_required"))
-        return cleaned
-
-
-class CheckInItemInline(admin.TabularInline):
-    model = CheckInItem
-    fields = ITEM_COLUMNS
-    extra = 1
-
-
-class CheckInFileInline(admin.TabularInline):
-    model = CheckInFile
-    fields = ("file", "original_name", "size_bytes", "uploaded_at")
-    readonly_fields = ("original_name", "size_bytes", "uploaded_at")
-    extra = 0
-
 
 class PendingFilter(admin.SimpleListFilter):
     title = "status"
@@ -297,7 +261,7 @@ class CheckInAdmin(AggregateAdmin):
         ("Notes", {"fields": ("special_instructions",)}),
         ("Items", {"fields": ("items_total", "add_from_catalog")}),
     )
-    inlines = (CheckInItemInline, CheckInFileInline)
+    inlines = (item_inline(CheckInItem), file_inline(CheckInFile))
     actions = ("convert_to_work_orders",)
 
     def changelist_view(self, request, extra_context=None):
