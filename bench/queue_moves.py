@@ -16,6 +16,7 @@ import argparse
 import json
 import random
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,6 +28,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/awning_bench")
     parser.add_argument("--managers", type=int, default=8)
     parser.add_argument("--moves", type=int, default=50, help="per manager")
+    parser.add_argument("--think-ms", type=int, default=0, help="pause after each move, as a person would")
     args = parser.parse_args()
 
     from bench.setup import fresh_database, percentiles, sessions
@@ -40,7 +42,7 @@ def main() -> None:
     numbers = bulk_queue(500)
     manager_sessions = sessions(args.managers, MANAGER)
     print(f"gunicorn gthread 3 workers x 2 threads, {args.database_url.split('://')[0]}; "
-          f"{args.managers} managers x {args.moves} moves on a 500-order queue")
+          f"{args.managers} managers x {args.moves} moves on a 500-order queue, {args.think_ms} ms between moves")
     with gunicorn(database_url=args.database_url) as base:
         clients = [AdminClient(base=base, session_id=s) for s in manager_sessions]
         for client in clients:
@@ -59,6 +61,7 @@ def main() -> None:
                 statuses.append(status)
                 move_ms.append(client.results[-1].seconds * 1000)
                 version = body.get("version")  # None after a 409: reload, as the page asks
+                time.sleep(args.think_ms / 1000)
 
         with ThreadPoolExecutor(args.managers) as pool:
             list(pool.map(manager, range(args.managers)))
