@@ -1,21 +1,63 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from sequences.models import Sequence
 
+from awning.admin_base import refusal_text
+
+from . import services
 from .models import User
+from .roles import ROLES
 
 # Document-number sequences are changed only by check_sequences --fix, never by hand in a form:
 # a sequence moved back would hand out numbers that already exist.
 admin.site.unregister(Sequence)
 
+ROLE_CHOICES = [(role, role) for role in ROLES]
+
+
+class UserRoleCreationForm(UserCreationForm):
+    role = forms.ChoiceField(choices=ROLE_CHOICES)
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+class UserRoleChangeForm(UserChangeForm):
+    """A role instead of the raw groups and permissions: the service keeps them in step."""
+
+    role = forms.ChoiceField(choices=ROLE_CHOICES)
+
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = ("username", "password", *services.USER_FIELDS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].initial = services.role_of(self.instance)
+
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Django's own user admin: users and their role groups are managed by Admins only."""
+    """Users and their role, written by accounts.services (Admins only). Passwords are changed
+    with Django's own password form."""
 
+    form = UserRoleChangeForm
+    add_form = UserRoleCreationForm
     list_display = ("username", "email", "first_name", "last_name", "roles", "is_staff", "is_active", "last_login")
     list_filter = ("groups", "is_staff", "is_active")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Person", {"fields": ("first_name", "last_name", "email")}),
+        ("Access", {"fields": ("role", "is_active", "is_staff")}),
+        ("Dates", {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "email", "role", "password1", "password2")}),)
+    readonly_fields = ("is_staff", "last_login", "date_joined")
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -23,3 +65,29 @@ class UserAdmin(DjangoUserAdmin):
     @admin.display(description="Role")
     def roles(self, obj):
         return ", ".join(group.name for group in obj.groups.all())
+
+    def has_delete_permission(self, request, obj=None):
+        return obj != request.user and super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            fields = {name: form.cleaned_data[name] for name in services.USER_FIELDS}
+            saved = services.update_user(user=obj, fields=fields, role=form.cleaned_data["role"], updated_by=request.user)
+        else:
+            saved = services.create_user(
+                username=form.cleaned_data["username"], email=form.cleaned_data.get("email", ""),
+                password=form.cleaned_data["password1"], role=form.cleaned_data["role"],
+                check_password=False,  # the form has run the password validators already
+            )
+        obj.__dict__.update(saved.__dict__)  # the admin goes on using obj (log entry, redirect)
+
+    def save_related(self, request, form, formsets, change):
+        """Groups are the role, set by the service: nothing else to save."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # A refusal from the service (e.g. demoting yourself) rolls the save back: say why.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            self.message_user(request, refusal_text(error), messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())

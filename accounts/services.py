@@ -8,6 +8,8 @@ from django.db import transaction
 from .models import User
 from .roles import ROLES, STAFF_ROLES
 
+USER_FIELDS = ("email", "first_name", "last_name", "is_active")
+OWN_ROLE = "You cannot change your own role or deactivate yourself; ask another Admin."
 UNKNOWN_ROLE = "Unknown role {role!r}; choose one of: {choices}."
 USERNAME_TAKEN = "A user named {username!r} already exists."
 
@@ -40,6 +42,23 @@ def set_role(*, user: User, role: str) -> User:
     User.objects.filter(pk=user.pk).update(is_staff=role in STAFF_ROLES)
     user.is_staff = role in STAFF_ROLES
     return user
+
+
+@transaction.atomic
+def update_user(*, user: User, fields: dict, role: str, updated_by: User | None) -> User:
+    """Edit a user's details and role. Locks the user row; nobody demotes or locks out themselves."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if updated_by is not None and updated_by.pk == user.pk and (
+        role != role_of(user) or fields.get("is_active", True) is False
+    ):
+        raise ValidationError(OWN_ROLE)
+    for name, value in fields.items():
+        if name not in USER_FIELDS:
+            raise TypeError(f"User cannot set {name!r}")
+        setattr(user, name, value)
+    user.full_clean(exclude=["password"])
+    user.save()
+    return set_role(user=user, role=role)
 
 
 def role_of(user: User) -> str | None:
