@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .errors import StaleEditError
 from .models import VersionedModel
+from .uploads import sniff_content_type
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
@@ -126,7 +127,7 @@ def attach_file(model: type[M], *, owner_field: str, owner: models.Model, upload
         **{owner_field: owner},
         file=upload,
         original_name=upload.name[:255],
-        content_type=getattr(upload, "content_type", "") or "",
+        content_type=sniff_content_type(upload),
         size_bytes=upload.size,
         uploaded_by=uploaded_by,
     )

@@ -100,8 +100,8 @@ def test_photos_over_the_size_limit_or_empty_are_refused_and_none_are_kept(clien
     order = queued()
     client.force_login(technician)
     photos = [
-        SimpleUploadedFile("ok.jpg", b"\xff\xd8" + b"x" * 100, content_type="image/jpeg"),
-        SimpleUploadedFile("huge.jpg", b"\xff\xd8" + b"x" * 5000, content_type="image/jpeg"),
+        SimpleUploadedFile("ok.jpg", b"\xff\xd8\xff\xe0" + b"x" * 100, content_type="image/jpeg"),
+        SimpleUploadedFile("huge.jpg", b"\xff\xd8\xff\xe0" + b"x" * 5000, content_type="image/jpeg"),
     ]
     response = client.post(reverse("queue:photos", args=[order.number]), {"photos": photos}, follow=True)
     assert "huge.jpg is larger than" in response.content.decode()
@@ -109,3 +109,12 @@ def test_photos_over_the_size_limit_or_empty_are_refused_and_none_are_kept(clien
     empty = SimpleUploadedFile("empty.jpg", b"", content_type="image/jpeg")
     response = client.post(reverse("queue:photos", args=[order.number]), {"photos": [empty]}, follow=True)
     assert "empty.jpg is empty" in response.content.decode() and not order.files.exists()
+
+
+def test_a_web_page_renamed_to_jpg_is_refused_on_the_floor(client, technician):
+    order = queued()
+    client.force_login(technician)
+    page = SimpleUploadedFile("IMG_1.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
+    response = client.post(reverse("queue:photos", args=[order.number]), {"photos": [page]}, follow=True)
+    assert "IMG_1.jpg is not a file type the shop accepts" in response.content.decode()
+    assert not order.files.exists()
