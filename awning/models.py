@@ -108,9 +108,5 @@ class Attachment(models.Model):
         return self.original_name
 
 
-def non_negative(field: str, name: str) -> models.CheckConstraint:
-    return models.CheckConstraint(condition=models.Q(**{f"{field}__gte": 0}), name=name)
-
-
 def positive(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=models.Q(**{f"{field}__gt": 0}), name=name)

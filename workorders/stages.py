@@ -43,7 +43,6 @@ STAGE_DATE_FIELD: dict[str, str] = {
     Stage.COMPLETED: "completed_on",
 }
 
-OPEN_STAGES = frozenset(set(Stage) - {Stage.COMPLETED})
 # Stages in which the order sits in the cleaning queue (approved, not yet cleaned or treated).
 QUEUE_STAGES = frozenset({Stage.QUEUED, Stage.IN_PROGRESS})
 
