@@ -18,9 +18,13 @@ from django.db import models
 from django.db.models import ProtectedError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.html import format_html
 
 from .errors import DomainError
+from .file_views import download_url
 from .services import ITEM_FIELDS, is_number, stale_edit_message, validate_dates
+from .storage import is_staged
+from .uploads import check_upload
 
 
 DELETED_MEANWHILE = "That record was deleted by someone else meanwhile; nothing was saved."
@@ -54,8 +58,39 @@ class VersionedForm(forms.ModelForm):
         return {name: self.cleaned_data[name] for name in names if name in self.cleaned_data}
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one input (a phone's photos); each is checked as an upload, so a bad
+    one is a form error naming it and nothing is saved."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        uploads = [upload for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload]
+        errors = []
+        for upload in uploads:
+            try:
+                super().clean(upload, initial)
+                check_upload(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return uploads
+
+
+def upload_help() -> str:
+    return f"Photos, PDF, Word, Excel, text or CSV, up to {settings.UPLOAD_MAX_BYTES / 2**20:g} MB each; pick several at once."
+
+
 class CatalogPickForm(VersionedForm):
-    """Offers the customer's catalog as a pick list; items already on the order are left out.
+    """Order and check-in forms: the customer's catalog as a pick list (items already on the
+    order left out) and files to attach, several at once.
 
     The list appears once the customer is known: on a saved order, or on an add page opened from
     the customer's page (``?customer=<id>``).
@@ -64,9 +99,11 @@ class CatalogPickForm(VersionedForm):
     add_from_catalog = forms.ModelMultipleChoiceField(
         queryset=None, required=False, widget=forms.CheckboxSelectMultiple, label="Add from the customer's catalog"
     )
+    add_files = MultipleFileField(required=False, label="Attach files")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["add_files"].help_text = upload_help()
         from customers.models import CatalogItem
 
         customer = self.instance.customer_id or self.initial.get("customer") or self.data.get("customer")
@@ -229,6 +266,8 @@ class AggregateAdmin(ServiceAdmin):
         for formset in formsets:
             if formset.model is self.file_model:
                 _save_attachments(formset, admin=self, owner=saved, user=request.user)
+        for upload in form.cleaned_data.get("add_files") or ():
+            self.attach(saved, upload=upload, user=request.user)
         return saved
 
     @staticmethod
@@ -294,11 +333,38 @@ def item_inline(line_model: type[models.Model]) -> type[admin.TabularInline]:
     return type(f"{line_model.__name__}Inline", (admin.TabularInline,), {"model": line_model, "fields": ITEM_COLUMNS, "extra": 1})
 
 
+class AttachmentInlineForm(forms.ModelForm):
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload and not self.instance.pk:  # a stored file is not re-checked
+            check_upload(upload)
+        return upload
+
+
+class AttachmentInline(admin.TabularInline):
+    """Attachments: upload new ones, tick to delete; the stored file is a link through our
+    download view (never a public storage URL), with its thumbnail once it has one."""
+
+    form = AttachmentInlineForm
+    fields = ("file", "stored", "original_name", "size_bytes", "uploaded_at")
+    readonly_fields = ("stored", "original_name", "size_bytes", "uploaded_at")
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+    extra = 0
+
+    @admin.display(description="Stored file")
+    def stored(self, obj):
+        if not obj.pk:
+            return "—"
+        link = download_url(obj)
+        if obj.thumbnail:
+            return format_html('<a href="{}"><img src="{}" alt="{}" width="100" height="100"></a>',
+                               link, download_url(obj, thumbnail=True), obj.original_name)
+        note = " (being processed)" if is_staged(obj.file.name) else ""
+        return format_html('<a href="{}">Download</a>{}', link, note)
+
+
 def file_inline(file_model: type[models.Model]) -> type[admin.TabularInline]:
-    """Attachments: upload new ones, tick to delete; name, size and time are read-only."""
-    shown = ("original_name", "size_bytes", "uploaded_at")
-    return type(f"{file_model.__name__}Inline", (admin.TabularInline,),
-                {"model": file_model, "fields": ("file", *shown), "readonly_fields": shown, "extra": 0})
+    return type(f"{file_model.__name__}Inline", (AttachmentInline,), {"model": file_model})
 
 
 class ReadOnlyInline(admin.TabularInline):

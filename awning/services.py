@@ -4,14 +4,12 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
 from .errors import StaleEditError
 from .models import VersionedModel
-from .uploads import sniff_content_type
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
@@ -77,8 +75,6 @@ def validate_dates(*, date_in, date_required) -> None:
         raise ValidationError({"date_required": DATE_REQUIRED_BEFORE_DATE_IN})
 
 
-FILE_TOO_LARGE = "{name} is larger than {limit} MB; nothing was attached."
-FILE_EMPTY = "{name} is empty; nothing was attached."
 DATE_REQUIRED_BEFORE_DATE_IN = "The date required cannot be before the date in."
 
 
@@ -115,21 +111,3 @@ def normalise_item_text(values: dict[str, Any]) -> dict[str, Any]:
     if values.get("material", "").casefold() == "unknown":
         values["material"] = ""
     return values
-
-
-def attach_file(model: type[M], *, owner_field: str, owner: models.Model, upload, uploaded_by) -> M:
-    """Store an uploaded file against its owner row. Call inside the owner's transaction."""
-    if upload.size > settings.UPLOAD_MAX_BYTES:
-        raise ValidationError(FILE_TOO_LARGE.format(name=upload.name, limit=settings.UPLOAD_MAX_BYTES // (1024 * 1024)))
-    if not upload.size:
-        raise ValidationError(FILE_EMPTY.format(name=upload.name))
-    attachment = model(
-        **{owner_field: owner},
-        file=upload,
-        original_name=upload.name[:255],
-        content_type=sniff_content_type(upload),
-        size_bytes=upload.size,
-        uploaded_by=uploaded_by,
-    )
-    attachment.save()
-    return attachment

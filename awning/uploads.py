@@ -8,6 +8,7 @@ refused, and the stored content type is the sniffed one, never the browser's cla
 from pathlib import PurePath
 
 import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
 
 # sniffed content type -> extensions a file of that type may carry
@@ -25,8 +26,24 @@ ALLOWED_TYPES = {
 SNIFF_BYTES = 8192
 MARKUP = (b"<!doctype", b"<html", b"<script", b"<svg", b"<?xml", b"<body", b"<iframe")
 
+FILE_TOO_LARGE = "{name} is larger than {limit} MB; nothing was attached."
+FILE_EMPTY = "{name} is empty; nothing was attached."
 TYPE_REFUSED = "{name} is not a file type the shop accepts (photos, PDF, Word, Excel, text or CSV)."
 NAME_MISMATCH = "{name} is really a {kind} file; rename it to .{extension} and try again."
+
+
+class UploadTooLarge(ValidationError):
+    """Refused for its size alone: an API answers 413 rather than 400."""
+
+
+def check_upload(upload) -> str:
+    """Size, emptiness and type of one uploaded file; returns its sniffed content type."""
+    if upload.size > settings.UPLOAD_MAX_BYTES:
+        limit = settings.UPLOAD_MAX_BYTES / (1024 * 1024)
+        raise UploadTooLarge(FILE_TOO_LARGE.format(name=upload.name, limit=f"{limit:g}"))
+    if not upload.size:
+        raise ValidationError(FILE_EMPTY.format(name=upload.name))
+    return sniff_content_type(upload)
 
 
 def sniff_content_type(upload) -> str:

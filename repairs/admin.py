@@ -73,6 +73,7 @@ class RepairOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
         ("Storage and return", {"fields": (("storage_time", "rack_number", "location", "final_location"), ("return_to", "return_method"))}),
         ("Notes", {"fields": ("special_instructions",)}),
         ("Items", {"fields": ("items_total", "add_from_catalog")}),
+        ("Files", {"fields": ("add_files",)}),
     )
     inlines = (item_inline(RepairOrderItem), file_inline(RepairOrderFile))
     actions = ("complete_orders", "export_csv", "print_tickets")

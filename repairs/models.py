@@ -82,4 +82,3 @@ def repair_order_upload_to(instance: "RepairOrderFile", filename: str) -> str:
 class RepairOrderFile(Attachment):
     repair_order = models.ForeignKey(RepairOrder, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=repair_order_upload_to, max_length=500)
-    thumbnail = models.FileField(max_length=500, blank=True)

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from awning.attachments import attach_file, delete_attachment, forget_after_commit, lock_owned_files
 from awning.errors import AlreadyLinked, InvalidTransition
 from awning.numbering import REPAIR_ORDER_NUMBER, next_number
 from awning.services import (
     apply_fields,
-    attach_file,
     build_lines,
     lock_for_edit,
     save_version,
@@ -179,7 +179,10 @@ def complete_repair_order(*, repair_order: RepairOrder, on: date | None = None, 
 
 @transaction.atomic
 def delete_repair_order(*, repair_order: RepairOrder) -> None:
-    RepairOrder.objects.select_for_update().get(pk=repair_order.pk).delete()  # full lock: the row goes
+    locked = RepairOrder.objects.select_for_update().get(pk=repair_order.pk)  # full lock: the row goes
+    stored = lock_owned_files(locked.files.all())
+    locked.delete()
+    forget_after_commit(stored)
 
 
 @transaction.atomic
@@ -191,4 +194,4 @@ def add_repair_order_file(*, repair_order: RepairOrder, upload, uploaded_by: Use
 
 @transaction.atomic
 def delete_repair_order_file(*, attachment: RepairOrderFile) -> None:
-    attachment.delete()
+    delete_attachment(attachment)
