@@ -1,0 +1,26 @@
+"""Cached reads that follow the work-order state.
+
+awning.cache gives one value per name. The dashboard and the analytics cache several values (per
+day, per date range) that all go stale together whenever a work order changes, so their keys embed
+the current generation of workorders.services.WORK_ORDER_STATE: moving that generation after
+commit retires every one of them at once, with the same race-freedom as awning.cache.
+"""
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.core.cache import cache
+
+from awning.cache import DEFAULT_TIMEOUT, current_key
+from workorders.services import WORK_ORDER_STATE
+
+T = TypeVar("T")
+
+
+def cached_with_work_orders(variant: str, build: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
+    key = f"{current_key(WORK_ORDER_STATE)}:{variant}"  # generation first, rows after
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout)
+    return value
