@@ -1,8 +1,11 @@
+from axes.models import AccessAttempt
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.db.models import IntegerField, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce, Upper
 from django.http import HttpResponseRedirect
 from sequences.models import Sequence
 
@@ -48,7 +51,9 @@ class UserAdmin(DjangoUserAdmin):
 
     form = UserRoleChangeForm
     add_form = UserRoleCreationForm
-    list_display = ("username", "email", "first_name", "last_name", "roles", "is_staff", "is_active", "last_login")
+    list_display = (
+        "username", "email", "first_name", "last_name", "roles", "is_staff", "is_active", "last_login", "failed_logins",
+    )
     list_filter = ("groups", "is_staff", "is_active")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
@@ -58,9 +63,30 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "email", "role", "password1", "password2")}),)
     readonly_fields = ("is_staff", "last_login", "date_joined")
+    actions = ("unlock_logins",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("groups")
+        # Failed logins counted in one subquery (django-axes rows, any spelling of the name).
+        failures = (
+            AccessAttempt.objects.annotate(name=Upper("username")).filter(name=Upper(OuterRef("username")))
+            .values("name").annotate(total=Sum("failures_since_start")).values("total")
+        )
+        return super().get_queryset(request).prefetch_related("groups").annotate(
+            failures=Coalesce(Subquery(failures, output_field=IntegerField()), 0)
+        )
+
+    @admin.display(description="Failed logins", ordering="failures")
+    def failed_logins(self, obj):
+        return obj.failures
+
+    @admin.action(description="Unlock logins of the selected users", permissions=["change"])
+    def unlock_logins(self, request, queryset):
+        unlocked = [user.username for user in queryset.order_by("pk")
+                    if services.unlock_logins(user=user, unlocked_by=request.user)]
+        if unlocked:
+            self.message_user(request, f"Unlocked: {', '.join(unlocked)}.", messages.SUCCESS)
+        else:
+            self.message_user(request, "None of the selected users had failed logins.", messages.INFO)
 
     @admin.display(description="Role")
     def roles(self, obj):

@@ -1,5 +1,8 @@
 """Every write to users and their roles."""
 
+import logging
+
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -12,6 +15,8 @@ USER_FIELDS = ("email", "first_name", "last_name", "is_active")
 OWN_ROLE = "You cannot change your own role or deactivate yourself; ask another Admin."
 UNKNOWN_ROLE = "Unknown role {role!r}; choose one of: {choices}."
 USERNAME_TAKEN = "A user named {username!r} already exists."
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -64,3 +69,16 @@ def update_user(*, user: User, fields: dict, role: str, updated_by: User | None)
 def role_of(user: User) -> str | None:
     names = {group.name for group in user.groups.all()}
     return next((role for role in reversed(ROLES) if role in names), None)
+
+
+@transaction.atomic
+def unlock_logins(*, user: User, unlocked_by: User) -> int:
+    """Forget the user's failed logins from every address, so a locked-out user can log in again.
+
+    Deletes the user's django-axes attempt rows (any spelling of the username an attacker or a
+    caps-lock typed) in one statement; returns how many were removed.
+    """
+    removed, _ = AccessAttempt.objects.filter(username__iexact=user.username).delete()
+    logger.info("Logins of %s unlocked by %s (%d attempt records removed)",
+                user.username, unlocked_by.username, removed)
+    return removed

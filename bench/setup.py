@@ -32,16 +32,10 @@ def fresh_database(url: str) -> None:
 
 def sessions(count: int, role: str) -> list[str]:
     """Session ids of ``count`` new users in ``role`` (no password hashing on the way)."""
-    from django.test import Client
-
     from accounts.tests.factories import make_user
+    from bench.server import session_id_for
 
-    ids = []
-    for _ in range(count):
-        client = Client()
-        client.force_login(make_user(role))
-        ids.append(client.cookies["sessionid"].value)
-    return ids
+    return [session_id_for(make_user(role)) for _ in range(count)]
 
 
 def percentiles(milliseconds: list[float]) -> tuple[float, float, float]:

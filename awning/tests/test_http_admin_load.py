@@ -4,12 +4,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
-from django.test import Client
 
 from accounts.roles import OFFICE
 from accounts.tests.factories import make_user
 from bench.clients import AdminClient, work_order_form
-from bench.server import gunicorn
+from bench.server import gunicorn, session_id_for
 from customers.tests.factories import CustomerFactory
 from workorders.models import WorkOrder
 
@@ -26,15 +25,9 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def _session_for(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return client.cookies["sessionid"].value
-
-
 def test_admin_add_form_under_http_load_gives_distinct_contiguous_numbers():
     customers = [CustomerFactory().pk for _ in range(8)]
-    sessions = [_session_for(make_user(OFFICE)) for _ in range(CLIENTS)]
+    sessions = [session_id_for(make_user(OFFICE)) for _ in range(CLIENTS)]
 
     with gunicorn(database_url=_database_url()) as base:
         clients = [AdminClient(base=base, session_id=session) for session in sessions]

@@ -1,5 +1,8 @@
+import os
+
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from accounts.roles import ROLES
 from accounts.services import create_user
@@ -16,15 +19,21 @@ class Command(BaseCommand):
             "--password",
             help="Password; when omitted it is read from the DJANGO_USER_PASSWORD environment variable.",
         )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the name, role and password, then save nothing.",
+        )
 
-    def handle(self, *args, username, role, email, password, **options):
-        import os
-
+    def handle(self, *args, username, role, email, password, dry_run, **options):
         password = password or os.environ.get("DJANGO_USER_PASSWORD")
         if not password:
             raise CommandError("Give --password or set DJANGO_USER_PASSWORD.")
         try:
-            user = create_user(username=username, email=email, password=password, role=role)
+            with transaction.atomic():
+                user = create_user(username=username, email=email, password=password, role=role)
+                transaction.set_rollback(dry_run)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
-        self.stdout.write(f"Created {role} user {user.username}.")
+        if dry_run:
+            self.stdout.write(f"Dry run: {role} user {user.username} would be created; nothing was saved.")
+        else:
+            self.stdout.write(f"Created {role} user {user.username}.")

@@ -1,7 +1,7 @@
 import datetime
 import random
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from faker import Faker
 
@@ -44,6 +44,8 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="Build everything, then roll it back.")
 
     def handle(self, *args, customers, seed, dry_run, **options):
+        if customers < 1:
+            raise CommandError(f"--customers must be at least 1 (got {customers}).")
         self.rng = random.Random(seed)
         Faker.seed(seed)
         with transaction.atomic():
