@@ -3,6 +3,7 @@ from django.core.cache import cache
 
 from accounts.roles import ADMIN, MANAGER, OFFICE, TECHNICIAN
 from accounts.tests.factories import make_user
+from awning.celery import app as celery_app
 
 
 @pytest.fixture(autouse=True)
@@ -12,6 +13,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     # The cache outlives each test's rolled-back database; start every test from an empty one.
     cache.clear()
+    # Tasks run in the test's own process unless a test starts a real worker (test_s3_integration).
+    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture

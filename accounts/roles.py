@@ -61,6 +61,11 @@ ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[OFFICE] | _business(("delete",)) | 
     "workorders.reorder_queue",
     "workorders.view_analytics",
     "repairs.complete_repairorder",
+    # The completion-time model: see its versions and runs, activate or roll back a version.
+    "mlmodels.view_modelversion",
+    "mlmodels.activate_modelversion",
+    "mlmodels.view_trainingrun",
+    "mlmodels.view_prediction",
 }
 
 

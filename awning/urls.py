@@ -14,6 +14,9 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("queue/", include("cleaning_queue.urls")),
     path("tickets/", include("workorders.ticket_urls")),
+    path("ml/", include("mlmodels.urls")),
+    path("", include("insights.urls")),
+    path("files/", include("awning.file_urls")),
 ]
 
 if settings.AWNING_BENCH_ENDPOINTS:

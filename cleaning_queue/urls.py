@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/", views.api_queue, name="api"),
     path("api/reorder", views.api_reorder, name="api-reorder"),
     path("api/orders/<int:number>/move", views.api_move, name="api-move"),
+    path("api/orders/<int:number>/files", views.api_add_files, name="api-files"),
 ]

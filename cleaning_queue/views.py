@@ -18,6 +18,9 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from awning.errors import DomainError
+from awning.file_views import download_url
+from awning.uploads import UploadTooLarge
+from mlmodels.selectors import with_predicted_completion
 from workorders import services as work_orders
 from workorders.models import WorkOrder
 from workorders.stages import Stage, can_move
@@ -60,6 +63,8 @@ def json_api(view):
             return view(request, *args, **kwargs)
         except services.StaleQueueError as error:
             return JsonResponse({"error": str(error)}, status=409)
+        except UploadTooLarge as error:
+            return JsonResponse({"error": " ".join(error.messages)}, status=413)
         except PermissionDenied as error:
             return JsonResponse({"error": str(error) or "Not allowed."}, status=403)
         except ValidationError as error:
@@ -119,6 +124,22 @@ def api_move(request, number: int):
     return JsonResponse({"version": version})
 
 
+@require_POST
+@json_api
+def api_add_files(request, number: int):
+    """Multipart ``files``: all attached, or none and the reason (413 when one is too large)."""
+    if not request.user.has_perm("workorders.add_workorderfile"):
+        raise PermissionDenied
+    order = get_object_or_404(WorkOrder, number=number)
+    uploads = request.FILES.getlist("files")
+    if not uploads:
+        raise ValidationError("Send one or more files in the “files” field.")
+    added = work_orders.add_work_order_files(work_order=order, uploads=uploads, uploaded_by=request.user)
+    return JsonResponse(
+        {"files": [{"id": file.pk, "name": file.original_name, "url": download_url(file)} for file in added]}, status=201
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Pages
 # ---------------------------------------------------------------------------------------------
@@ -170,7 +191,8 @@ def board_page(request, tab: str = "recent"):
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def order_page(request, number: int, *, warning: str = ""):
     order = get_object_or_404(
-        WorkOrder.objects.select_related("customer", "ship_to", "repair_order"), number=number
+        with_predicted_completion(WorkOrder.objects.select_related("customer", "ship_to", "repair_order")),
+        number=number,
     )
     actions = [
         (name, label) for name, (stage, label) in ACTIONS.items()

@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
@@ -14,6 +15,7 @@ from awning.admin_base import (
     AggregateAdmin, CatalogPickForm, OrderListMixin, ReadOnlyInline, ServiceAdmin, file_inline, item_inline,
 )
 from customers.selectors import list_source_choices
+from mlmodels.selectors import with_predicted_completion
 
 from . import services
 from .models import (
@@ -91,27 +93,37 @@ class WorkOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
     item_model, file_model = WorkOrderItem, WorkOrderFile
     list_display = (
         "number", "name", "customer", "stage", "tier_label", "is_cushion", "date_in", "date_required",
-        "ship_to", "completed_on",
+        "ship_to", "completed_on", "predicted_done",
     )
     list_filter = (OpenClosedFilter, "stage", "quote", "firm_rush", "rush", "is_cushion", "ship_to__is_sail_loft", ShipToFilter)
     search_fields = ("=number", "name", "=customer__number", "customer__name")
     list_select_related = ("customer", "ship_to")
     readonly_fields = (
         "number", "stage", "started_on", "cleaned_on", "treated_on", "packaged_on", "completed_on",
-        "final_location", "repair_order_link", "version", "items_total", "ticket_link",
+        "final_location", "repair_order_link", "version", "items_total", "ticket_link", "predicted_done",
     )
     autocomplete_fields = ("customer", "ship_to")
     date_hierarchy = "date_in"
     fieldsets = (
         (None, {"fields": ("number", "customer", "name", "stage", "quote", "ticket_link", "loaded_version")}),
         ("Priority", {"fields": (("firm_rush", "rush"), "is_cushion", "repairs_needed")}),
-        ("Dates", {"fields": (("date_in", "date_required"), ("started_on", "cleaned_on", "treated_on"), ("packaged_on", "completed_on"))}),
+        ("Dates", {"fields": (("date_in", "date_required"), ("started_on", "cleaned_on", "treated_on"), ("packaged_on", "completed_on"), "predicted_done")}),
         ("Storage and return", {"fields": (("storage_time", "rack_number", "final_location"), ("return_to", "return_method", "ship_to"))}),
         ("Notes", {"fields": ("special_instructions", "repair_order_link", "repair_note")}),
         ("Items", {"fields": ("items_total", "add_from_catalog")}),
+        ("Files", {"fields": ("add_files",)}),
     )
     inlines = (item_inline(WorkOrderItem), file_inline(WorkOrderFile), WorkOrderEventInline)
     actions = ("approve_quotes", "complete_orders", "export_csv", "print_tickets")
+
+    def get_queryset(self, request):
+        return with_predicted_completion(super().get_queryset(request))
+
+    @admin.display(description="Predicted done", ordering="predicted_completion")
+    def predicted_done(self, obj):
+        # Open orders only: a completed order's last prediction is history, kept for accuracy.
+        predicted = getattr(obj, "predicted_completion", None) if obj.is_open else None
+        return date_format(predicted) if predicted else "—"
 
     @admin.display(description="Tier", ordering="firm_rush")
     def tier_label(self, obj):
@@ -260,6 +272,7 @@ class CheckInAdmin(AggregateAdmin):
         ("Storage and return", {"fields": (("storage_time", "rack_number", "return_to"),)}),
         ("Notes", {"fields": ("special_instructions",)}),
         ("Items", {"fields": ("items_total", "add_from_catalog")}),
+        ("Files", {"fields": ("add_files",)}),
     )
     inlines = (item_inline(CheckInItem), file_inline(CheckInFile))
     actions = ("convert_to_work_orders",)

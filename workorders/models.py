@@ -118,6 +118,9 @@ class WorkOrderItem(ItemDescription):
         CatalogItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="work_order_items"
     )
     quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+    # Area of one item parsed from ``size`` when the line is written (awning.sizes), so analytics
+    # can sum square feet in SQL; empty for sails, junk and implausible sizes.
+    square_feet = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("pk",)
@@ -155,7 +158,6 @@ def work_order_upload_to(instance: "WorkOrderFile", filename: str) -> str:
 class WorkOrderFile(Attachment):
     work_order = models.ForeignKey(WorkOrder, on_delete=models.CASCADE, related_name="files")
     file = models.FileField(upload_to=work_order_upload_to, max_length=500)
-    thumbnail = models.FileField(max_length=500, blank=True)
 
 
 class CheckIn(VersionedModel):
@@ -181,6 +183,8 @@ class CheckIn(VersionedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
     )
+    # The legacy checkinid: what a repeated legacy import matches on. Empty for check-ins made here.
+    legacy_id = models.PositiveIntegerField(unique=True, null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ("-date_in", "-pk")

@@ -6,6 +6,7 @@ of the admin's transaction) and states what it locks.
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,18 +15,21 @@ from django.utils import timezone
 
 from accounts.models import User
 from awning.choices import QuoteStatus
+from awning.cache import invalidate_on_commit
+from awning.attachments import attach_file, copy_attachments, delete_attachment, forget_after_commit, lock_owned_files
 from awning.errors import AlreadyProcessed, InvalidTransition
 from awning.numbering import WORK_ORDER_NUMBER, next_number
 from awning.services import (
     apply_fields,
-    attach_file,
     build_lines,
     lock_for_edit,
     save_version,
     validate,
     validate_dates,
 )
+from awning.sizes import parse_square_feet
 from cleaning_queue import services as queue
+from mlmodels.hooks import refresh_prediction_on_commit
 from customers.models import Customer
 from customers.services import record_catalog_item
 
@@ -43,6 +47,10 @@ CHECK_IN_FIELDS = (
     "date_in", "date_required", "rush", "repairs_needed", "storage_time", "rack_number", "return_to",
     "special_instructions",
 )
+
+# Cache name whose generation moves whenever the counts of work orders by stage, priority or date
+# (or of pending check-ins) may have changed: the dashboard and analytics caches hang off it.
+WORK_ORDER_STATE = "work-order-state"
 
 CANNOT_MOVE = "Work order {number} is {current}; it cannot be moved to {target}."
 ONLY_MANAGERS_COMPLETE = "Only managers can complete work orders."
@@ -88,6 +96,7 @@ def create_work_order(
     _log(work_order, kind=WorkOrderEvent.Kind.CREATED, from_stage="", actor=created_by)
     if work_order.stage in QUEUE_STAGES:
         queue.enqueue(work_order=work_order, actor=created_by)
+    refresh_prediction_on_commit(work_order.pk)
     return work_order
 
 
@@ -118,6 +127,8 @@ def update_work_order(
     _follow_quote(work_order, actor=updated_by)
     if work_order.stage == stage_before and queue.default_key(work_order) != slot_before:
         queue.reslot(work_order=work_order, actor=updated_by)
+    invalidate_on_commit(WORK_ORDER_STATE)
+    refresh_prediction_on_commit(work_order.pk)
     return save_version(work_order, actor=updated_by)
 
 
@@ -132,6 +143,7 @@ def replace_work_order_items(
     """
     work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
     _replace_lines(work_order, items)
+    invalidate_on_commit(WORK_ORDER_STATE)  # square feet and revenue
     return save_version(work_order, actor=updated_by)
 
 
@@ -150,7 +162,15 @@ def _save_lines(work_order: WorkOrder, lines: list[WorkOrderItem], items: Sequen
     # in a different order cannot deadlock on them.
     for line, data in sorted(typed, key=lambda pair: _catalog_order(pair[0])):
         line.catalog_item = record_catalog_item(customer=work_order.customer, values=data, quantity=line.quantity)
+    for line in lines:
+        line.square_feet = square_feet_of(line.size)
     WorkOrderItem.objects.bulk_create(lines)
+
+
+def square_feet_of(size: str) -> Decimal | None:
+    """The stored form of awning.sizes.parse_square_feet: what analytics sums in SQL."""
+    area = parse_square_feet(size)
+    return Decimal(str(area)) if area is not None else None
 
 
 def _catalog_order(line: WorkOrderItem) -> tuple[str, ...]:
@@ -161,7 +181,10 @@ def _catalog_order(line: WorkOrderItem) -> tuple[str, ...]:
 def delete_work_order(*, work_order: WorkOrder) -> None:
     locked = WorkOrder.objects.select_for_update().get(pk=work_order.pk)  # full lock: the row goes
     queue.dequeue(work_order=locked)  # close its gap in the queue before the cascade removes it
+    stored = lock_owned_files(locked.files.all())
     locked.delete()
+    forget_after_commit(stored)
+    invalidate_on_commit(WORK_ORDER_STATE)
 
 
 @transaction.atomic
@@ -263,9 +286,11 @@ def _move(work_order: WorkOrder, to_stage: str, *, actor: User | None) -> None:
 
 
 def _log(work_order: WorkOrder, *, kind: str, from_stage: str, actor: User | None) -> None:
+    """Audit a creation or stage move; both change what the dashboard counts."""
     WorkOrderEvent.objects.create(
         work_order=work_order, kind=kind, from_stage=from_stage, to_stage=work_order.stage, actor=actor
     )
+    invalidate_on_commit(WORK_ORDER_STATE)
 
 
 @transaction.atomic
@@ -281,7 +306,7 @@ def add_work_order_files(*, work_order: WorkOrder, uploads, uploaded_by: User | 
 
 @transaction.atomic
 def delete_work_order_file(*, attachment: WorkOrderFile) -> None:
-    attachment.delete()
+    delete_attachment(attachment)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,6 +324,7 @@ def create_check_in(
     lines = build_lines(CheckInItem, parent_field="check_in", parent=check_in, items=items)
     check_in.save()
     CheckInItem.objects.bulk_create(lines)
+    invalidate_on_commit(WORK_ORDER_STATE)
     return check_in
 
 
@@ -325,7 +351,11 @@ def update_check_in(
 
 @transaction.atomic
 def delete_check_in(*, check_in: CheckIn) -> None:
-    _lock_pending(check_in, expected_version=None).delete()
+    locked = _lock_pending(check_in, expected_version=None)
+    stored = lock_owned_files(locked.files.all())
+    locked.delete()
+    forget_after_commit(stored)
+    invalidate_on_commit(WORK_ORDER_STATE)
 
 
 @transaction.atomic
@@ -334,7 +364,8 @@ def convert_check_in(*, check_in: CheckIn, converted_by: User | None) -> WorkOrd
 
     Locks the check-in row: of two people converting at the same moment, the second waits and is
     then refused with AlreadyProcessed. Items picked from the catalog keep their catalog link;
-    newly typed ones enter the catalog through create_work_order.
+    newly typed ones enter the catalog through create_work_order. The check-in's files are copied
+    to the work order (the legacy app lost them here).
     """
     check_in = _lock_pending(check_in, expected_version=None)
     fields = {name: getattr(check_in, name) for name in CHECK_IN_FIELDS}
@@ -343,6 +374,7 @@ def convert_check_in(*, check_in: CheckIn, converted_by: User | None) -> WorkOrd
         for line in check_in.items.all()
     ]
     work_order = create_work_order(customer=check_in.customer, fields=fields, items=items, created_by=converted_by)
+    copy_attachments(check_in.files.all(), WorkOrderFile, owner_field="work_order", owner=work_order)
     check_in.status = CheckIn.Status.PROCESSED
     check_in.work_order = work_order
     save_version(check_in, actor=converted_by)
@@ -366,4 +398,4 @@ def add_check_in_file(*, check_in: CheckIn, upload, uploaded_by: User | None) ->
 
 @transaction.atomic
 def delete_check_in_file(*, attachment: CheckInFile) -> None:
-    attachment.delete()
+    delete_attachment(attachment)
