@@ -124,13 +124,17 @@ def api_move(request, number: int):
     return JsonResponse({"version": version})
 
 
+def _order_to_attach_to(request, number: int) -> WorkOrder:
+    if not request.user.has_perm("workorders.add_workorderfile"):
+        raise PermissionDenied
+    return get_object_or_404(WorkOrder, number=number)
+
+
 @require_POST
 @json_api
 def api_add_files(request, number: int):
     """Multipart ``files``: all attached, or none and the reason (413 when one is too large)."""
-    if not request.user.has_perm("workorders.add_workorderfile"):
-        raise PermissionDenied
-    order = get_object_or_404(WorkOrder, number=number)
+    order = _order_to_attach_to(request, number)
     uploads = request.FILES.getlist("files")
     if not uploads:
         raise ValidationError("Send one or more files in the “files” field.")
@@ -239,9 +243,7 @@ def order_action(request, number: int, action: str):
 @require_POST
 @login_required
 def add_photos(request, number: int):
-    if not request.user.has_perm("workorders.add_workorderfile"):
-        raise PermissionDenied
-    order = get_object_or_404(WorkOrder, number=number)
+    order = _order_to_attach_to(request, number)
     uploads = request.FILES.getlist("photos")
     try:
         work_orders.add_work_order_files(work_order=order, uploads=uploads, uploaded_by=request.user)

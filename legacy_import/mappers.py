@@ -235,12 +235,7 @@ def work_order(row: dict, lookups: Lookups, note: Note) -> dict:
         legacy["quote"] = row["quote"]
     ship_to = c.text(row["shipto"])
     values["ship_to_id"] = lookups.source.get(ship_to) if ship_to else None
-    repair, repair_note = c.link_target(row["seerepair"])
-    if repair is not None and repair not in lookups.legacy_repair_orders:
-        note("link_target_missing", row["seerepair"])
-        repair_note = f"see repair {c.text(row['seerepair'])} (not found in the legacy data)"
-    elif repair_note:
-        note("link_is_a_note", repair_note)
+    repair_note = _soft_link_note(row["seerepair"], lookups.legacy_repair_orders, "repair", note)
     for column in ("storage", "cleanfirstwo"):
         if c.text(row[column]):
             legacy[column] = c.text(row[column])
@@ -261,6 +256,20 @@ def work_order(row: dict, lookups: Lookups, note: Note) -> dict:
     return values
 
 
+def _soft_link_note(raw, known: set[int], word: str, note: Note) -> str:
+    """The note a ``seerepair``/``seeclean`` value leaves on its order: empty when it names an
+    order that exists (link_orders makes the real link), else what the office typed."""
+    target, link_note = c.link_target(raw)
+    if target is not None and target not in known:
+        note("link_target_missing", raw)
+        return f"see {word} {c.text(raw)} (not found in the legacy data)"
+    if link_note:
+        note("link_is_a_note", link_note)
+    elif target is not None and c.text(raw) != str(target):
+        note("link_number_float", raw)
+    return link_note
+
+
 def repair_order(row: dict, lookups: Lookups, note: Note) -> dict:
     values, legacy = _order_common(row, note, rack_column="rack", storage_column="storage")
     values["customer_id"] = customer_pk(row, lookups)
@@ -271,14 +280,7 @@ def repair_order(row: dict, lookups: Lookups, note: Note) -> dict:
     if quirk:
         note(quirk, row["customerprice"])
         legacy["customer_price"] = row["customerprice"]
-    target, link_note = c.link_target(row["seeclean"])
-    if target is not None and target not in lookups.legacy_work_orders:
-        note("link_target_missing", row["seeclean"])
-        link_note = f"see clean {c.text(row['seeclean'])} (not found in the legacy data)"
-    elif link_note:
-        note("link_is_a_note", link_note)
-    elif target is not None and c.text(row["seeclean"]) != str(target):
-        note("link_number_float", row["seeclean"])
+    link_note = _soft_link_note(row["seeclean"], lookups.legacy_work_orders, "clean", note)
     for ours, column in (("wo_date", "wo_date"), ("date_out", "dateout")):
         if row[column] is not None:
             legacy[ours] = row[column].isoformat()
