@@ -137,14 +137,11 @@ def test_the_login_lockout_is_counted_across_workers(server, settings):
         token = client.form_token(LOGIN)
         return client.post(LOGIN, {"csrfmiddlewaretoken": token, "username": "ana", "password": password})
 
-    mark = len(server.requests())
     with ThreadPoolExecutor(limit - 1) as pool:
         assert list(pool.map(lambda _: login("wrong"), range(limit - 1))) == [200] * (limit - 1)
-    time.sleep(0.2)
-    assert len(server.pids_since(mark, "POST", LOGIN)) >= 2, "the failures should land on several workers"
-
-    # Per-process counting would need `limit` failures on one worker; here the total counts.
     assert login("wrong") == 429
     assert AccessAttempt.objects.get(username="ana").failures_since_start == limit
-    # And every worker refuses the right password now.
+    # Every worker refuses the right password now, also those that saw none of the failures
+    # (wherever the kernel sent them, at least two of the three workers saw fewer than `limit`):
+    # per-process counting would let those in.
     assert set(_until_every_worker_answered(server, LOGIN, lambda: login("tarp-Harbor-41-mildew"), "POST")) == {429}
