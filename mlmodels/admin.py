@@ -1,6 +1,5 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -99,13 +98,8 @@ class ModelVersionAdmin(ReadOnlyAdmin):
     def _answer(self, request, change):
         if not request.user.has_perm("mlmodels.activate_modelversion"):
             raise PermissionDenied
-        from .tasks import refresh_open_predictions
-
         try:
-            with transaction.atomic():
-                version = change()
-                # The dates on the pages should come from the version just chosen, not wait for the night.
-                transaction.on_commit(refresh_open_predictions.delay, robust=True)
+            version = change()
         except DomainError as error:
             self.message_user(request, refusal_text(error), messages.ERROR)
             return HttpResponseRedirect(reverse("admin:mlmodels_modelversion_changelist"))

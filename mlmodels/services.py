@@ -139,8 +139,16 @@ def activate_model_version(*, version: ModelVersion, activated_by: User | None) 
     ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
     ModelVersion.objects.filter(pk=version.pk).update(is_active=True, last_activated_at=timezone.now())
     invalidate_on_commit(ACTIVE_CACHE)
+    # The dates on the pages should come from the version just chosen, not wait for the night.
+    transaction.on_commit(_refresh_open_predictions_later, robust=True)
     log.info("Model version %s activated by %s", version.pk, activated_by or "training")
     return ModelVersion.objects.get(pk=version.pk)
+
+
+def _refresh_open_predictions_later() -> None:
+    from .tasks import refresh_open_predictions  # the task module imports this one
+
+    refresh_open_predictions.delay()
 
 
 @transaction.atomic

@@ -66,8 +66,10 @@ def test_command_reports_metrics_and_refuses_while_another_run_holds_the_lease(h
     assert "MAE" in out and "baseline MAE" in out and "dry run: nothing stored" in out
     assert not ModelVersion.objects.exists()
 
-    call_command("train_completion_model")
+    call_command("train_completion_model", "--unless-active")  # bin/run's first model
     assert "stored and activated" in capsys.readouterr().out
+    call_command("train_completion_model", "--unless-active")
+    assert "active already; not training" in capsys.readouterr().out
 
     services._take_lease(trained_via="celery beat", trained_by=None)
     with pytest.raises(CommandError, match="Another training run has been going since .* \\(celery beat\\); not training"):

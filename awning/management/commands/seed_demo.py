@@ -129,9 +129,14 @@ class Command(BaseCommand):
         return items
 
     def _advance(self, order, stage, date_in, manager) -> None:
+        # Days between steps as a shop sees them: rush work jumps ahead, repairs and many pieces
+        # hold an order up. The demo's prediction model learns from this, as it would in a shop.
+        longest = 1 if order.firm_rush else 2 if order.rush else 3
+        held_up = (self.rng.randint(6, 10) if order.repairs_needed else 0) + 4 * (order.items.count() - 1)
         day = date_in
-        for step in PATH[stage]:
-            day = min(day + datetime.timedelta(days=self.rng.randint(0, 6)), datetime.date.today())
+        for n, step in enumerate(PATH[stage]):
+            gap = self.rng.randint(0, longest) + (held_up if n == 0 else 0)
+            day = min(day + datetime.timedelta(days=gap), datetime.date.today())
             location = f"Shelf {self.rng.randint(1, 30)}" if step == Stage.PACKAGED else ""
             order = change_work_order_stage(work_order=order, to_stage=step, on=day, final_location=location, changed_by=manager)
 

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from awning.errors import DomainError
+from mlmodels.models import ModelVersion
 from mlmodels.services import train_completion_model
 
 
@@ -16,8 +17,15 @@ class Command(BaseCommand):
             "--dry-run", action="store_true",
             help="Train and report the metrics, but store and activate nothing.",
         )
+        parser.add_argument(
+            "--unless-active", action="store_true",
+            help="Do nothing when a version is already active (bin/run trains the demo shop's first model so).",
+        )
 
-    def handle(self, *args, dry_run: bool, verbosity: int, **options):
+    def handle(self, *args, dry_run: bool, unless_active: bool, verbosity: int, **options):
+        if unless_active and ModelVersion.objects.filter(is_active=True).exists():
+            self.stdout.write("A model version is active already; not training.")
+            return
         if verbosity:
             self.stdout.write("Reading completed work orders and training (this takes a while on a large shop) ...")
         try:
