@@ -91,9 +91,13 @@ class WerkzeugPasswordHasher(BasePasswordHasher):
         except UnverifiableLegacyHash as error:
             logger.warning("Legacy password hash cannot be verified (%s); reset this user's password.", error)
             return False
-        if hashval.startswith(COMPACT):
-            hashval = base64.urlsafe_b64decode(hashval[1:] + "=" * (-len(hashval[1:]) % 4)).hex()
-        return hmac.compare_digest(_derive(kind, params, password, salt), hashval)
+        try:
+            if hashval.startswith(COMPACT):
+                hashval = base64.urlsafe_b64decode(hashval[1:] + "=" * (-len(hashval[1:]) % 4)).hex()
+            return hmac.compare_digest(_derive(kind, params, password, salt), hashval)
+        except (TypeError, ValueError) as error:  # a damaged hash: a refused login, not a 500
+            logger.warning("Legacy password hash is damaged (%s); reset this user's password.", error)
+            return False
 
     def encode(self, password: str, salt: str, iterations: int = PBKDF2_DEFAULT_ITERATIONS) -> str:
         """Werkzeug's pbkdf2:sha256 format; used by tests to write legacy hashes."""

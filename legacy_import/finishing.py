@@ -115,7 +115,9 @@ def import_users(run: Run) -> None:
             stats.created += 1
             continue
         fields = {"email": email}
-        if user.password.startswith("werkzeug$") or not user.has_usable_password():
+        # Only a legacy hash nobody has logged in with yet follows the export; a password set
+        # here, or one an Admin disabled, stays as it is.
+        if user.password.startswith("werkzeug$"):
             fields["password"] = encoded
         changed = {name: value for name, value in fields.items() if getattr(user, name) != value}
         if changed:

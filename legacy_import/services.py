@@ -15,11 +15,10 @@ from django.apps import apps
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from awning.cache import invalidate_on_commit
+from awning.cache import WORK_ORDER_STATE, invalidate_on_commit
 from awning.numbering import fix_sequences
-from customers.selectors import SOURCE_CHOICES
-from workorders.services import WORK_ORDER_STATE
 from customers.models import CatalogItem, Customer, Source
+from customers.selectors import SOURCE_CHOICES
 from repairs.models import RepairOrder, RepairOrderFile
 from workorders.models import CheckIn, CheckInFile, WorkOrder, WorkOrderFile
 

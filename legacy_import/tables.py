@@ -3,10 +3,14 @@ completely or, when anything fails, not at all (earlier tables stay imported).""
 
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from functools import reduce
+from operator import or_
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Q
 
+from awning.storage import FINAL_PREFIXES, STAGING_PREFIX
 from customers.models import CatalogItem, Customer, Source
 from repairs.models import RepairOrder, RepairOrderFile, RepairOrderItem
 from workorders.models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
@@ -172,14 +176,20 @@ def _children(run: Run, table: str, *, parent_column: str, parents: dict, mapper
 
 
 def _sync(run: Run, table: str, model, *, parent: str, parent_column: str, parents: dict, mapper, compare,
-          legacy_parents: set | None = None):
+          legacy_parents: set | None = None, owned: Q = Q()):
     """``legacy_parents``: the parents' keys in the legacy table. Only those parents may lose
-    children; orders made in the new system keep theirs."""
+    children; orders made in the new system keep theirs. ``owned``: the children the legacy
+    data owns (not files uploaded here)."""
     groups = _children(run, table, parent_column=parent_column, parents=parents, mapper=mapper,
                        limits=char_limits(model))
     in_scope = {pk for key, pk in parents.items() if legacy_parents is None or key in legacy_parents}
     sync_children(model, parent=parent, groups=groups, compare=compare, parents_in_scope=in_scope,
-                  stats=run.report.table(table), batch_size=run.batch_size)
+                  stats=run.report.table(table), batch_size=run.batch_size, owned=owned)
+
+
+# Attachments uploaded in this system (staged or promoted to our key layout): never the
+# import's to compare, replace or delete.
+UPLOADED_HERE = reduce(or_, (Q(file__startswith=prefix) for prefix in (STAGING_PREFIX, *FINAL_PREFIXES)))
 
 
 def _parents(run: Run, model, attribute: str) -> dict:
@@ -218,14 +228,14 @@ def import_repair_order_lines(run: Run) -> None:
 def import_work_order_files(run: Run) -> None:
     _sync(run, "tblworkorderfiles", WorkOrderFile, parent="work_order", parent_column="workorderno",
           parents=_parents(run, WorkOrder, "work_order"), compare=FILE_FIELDS, mapper=mappers.order_file,
-          legacy_parents=run.lookups.legacy_work_orders)
+          legacy_parents=run.lookups.legacy_work_orders, owned=~UPLOADED_HERE)
 
 
 @transaction.atomic
 def import_repair_order_files(run: Run) -> None:
     _sync(run, "tblrepairorderfiles", RepairOrderFile, parent="repair_order", parent_column="repairorderno",
           parents=_parents(run, RepairOrder, "repair_order"), compare=FILE_FIELDS, mapper=mappers.order_file,
-          legacy_parents=run.lookups.legacy_repair_orders)
+          legacy_parents=run.lookups.legacy_repair_orders, owned=~UPLOADED_HERE)
 
 
 def _ensure_catalog(run: Run) -> None:
@@ -272,4 +282,5 @@ def import_check_in_lines(run: Run) -> None:
 @transaction.atomic
 def import_check_in_files(run: Run) -> None:
     _sync(run, "tblcheckinfiles", CheckInFile, parent="check_in", parent_column="checkinid",
-          parents=_check_in_parents(run), compare=CHECK_IN_FILE_FIELDS, mapper=mappers.check_in_file)
+          parents=_check_in_parents(run), compare=CHECK_IN_FILE_FIELDS, mapper=mappers.check_in_file,
+          owned=~UPLOADED_HERE)

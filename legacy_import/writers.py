@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from .report import TableStats
@@ -81,7 +82,12 @@ def upsert(
     fields already hold those values are not written at all.
     """
     fetch = (key, "pk", *compare) + (("version",) if versioned else ())
-    existing = {row[0]: row[1:] for row in model.objects.values_list(*fetch).iterator(5000)}
+    current_rows = model.objects.all()
+    if versioned:
+        # Locked until the table commits: an office save between this read and the write would
+        # otherwise be overwritten and its version number reused, so a form opened on it would pass.
+        current_rows = current_rows.select_for_update()
+    existing = {row[0]: row[1:] for row in current_rows.values_list(*fetch).iterator(5000)}
     now = timezone.now()
     pending, previous = [], {}
     for row_key, values in rows.items():
@@ -122,17 +128,20 @@ def sync_children(
     parents_in_scope: set[int],
     stats: TableStats,
     batch_size: int,
+    owned: Q = Q(),
 ) -> None:
     """Make each parent's children equal the legacy list, replacing a parent's whole list only
     when it differs (the legacy app itself re-created repair lines on every edit).
 
     ``groups`` yields (parent pk, children values) in any order, each parent once. Parents in
-    scope that no group names lose their children (removed in the legacy database).
+    scope that no group names lose their children (removed in the legacy database). Only the
+    children ``owned`` selects are compared and replaced: files uploaded here are never touched.
     """
     parent_attname = f"{parent}_id"
     existing: dict[int, tuple] = {}
     current_parent, current_rows = None, []
-    for row in model.objects.order_by(parent_attname, "pk").values_list(parent_attname, *compare).iterator(5000):
+    owned_rows = model.objects.filter(owned)
+    for row in owned_rows.order_by(parent_attname, "pk").values_list(parent_attname, *compare).iterator(5000):
         if row[0] != current_parent:
             if current_parent is not None:
                 existing[current_parent] = hash(tuple(current_rows))
@@ -145,7 +154,7 @@ def sync_children(
 
     def flush():
         if replace:
-            stats.deleted += model.objects.filter(**{f"{parent_attname}__in": replace}).delete()[0]
+            stats.deleted += owned_rows.filter(**{f"{parent_attname}__in": replace}).delete()[0]
             replace.clear()
         if pending:
             model.objects.bulk_create(pending, batch_size=batch_size)

@@ -153,3 +153,21 @@ def test_an_import_moves_the_cached_dashboard_on(legacy_db, django_capture_on_co
     with django_capture_on_commit_callbacks(execute=True):
         run_import(dsn=legacy_db)
     assert get_dashboard_counts() == _count(timezone.localdate()) != empty
+
+
+def test_a_reimport_keeps_the_files_uploaded_here(legacy_db, django_capture_on_commit_callbacks):
+    from awning.tests.files import photo
+    from workorders.services import add_check_in_file, add_work_order_file
+
+    run_import(dsn=legacy_db)
+    with_legacy_files, without = WorkOrder.objects.get(number=2001), WorkOrder.objects.get(number=2002)
+    check_in = CheckIn.objects.get(legacy_id=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        for order in (with_legacy_files, without):
+            add_work_order_file(work_order=order, upload=photo(f"new-{order.number}.jpg"), uploaded_by=None)
+        add_check_in_file(check_in=check_in, upload=photo("counter.jpg"), uploaded_by=None)
+    before = sorted(WorkOrderFile.objects.values_list("pk", "file"))
+    report = run_import(dsn=legacy_db)
+    assert sorted(WorkOrderFile.objects.values_list("pk", "file")) == before
+    assert check_in.files.filter(original_name="counter.jpg").exists()
+    assert report.tables["tblworkorderfiles"].written == 0

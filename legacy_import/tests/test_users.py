@@ -63,6 +63,17 @@ def test_a_password_changed_here_survives_a_reimport(legacy_db, legacy_hashers):
     assert User.objects.get(username="marco").check_password("new-password-2026")
 
 
+@pytest.mark.django_db
+def test_a_password_an_admin_disabled_stays_disabled_after_a_reimport(legacy_db, legacy_hashers):
+    run_import(dsn=legacy_db)
+    marco = User.objects.get(username="marco")
+    marco.set_unusable_password()  # what the admin's password form does
+    marco.save()
+    run_import(dsn=legacy_db)
+    marco.refresh_from_db()
+    assert not marco.has_usable_password() and not marco.check_password(PASSWORDS["marco"])
+
+
 def test_hasher_verifies_werkzeug_formats():
     hasher = WerkzeugPasswordHasher()
     pbkdf2, ok = from_werkzeug(pbkdf2_hash("secret", "Salt1234Salt1234", iterations=60000))
@@ -73,3 +84,25 @@ def test_hasher_verifies_werkzeug_formats():
     assert hasher.verify("pw", hasher.encode("pw", "abcdefgh", iterations=1000))
     assert from_werkzeug("md5$ab$cd")[1] is False
     assert hasher.safe_summary(pbkdf2)["method"] == "pbkdf2:sha256:60000"
+
+
+# Written by werkzeug.security.generate_password_hash 3.1.9, the legacy app's own function, and
+# pasted as text: our hasher must agree with Werkzeug, not with our reading of its format.
+WERKZEUG_PBKDF2 = "pbkdf2:sha256:1000$4wdHhYVLA3Jby0Pr$a55c640a57b56abfce903aa7fbe7074ed2226ac11c5de87d029c57d1cc116143"
+WERKZEUG_SCRYPT = (
+    "scrypt:32768:8:1$LYKP00sNhTd17GfV$45d439bd80383720d8a27e925eb7cb134d8dadf58ac4ec15a9f40f60da57aae04e53664d631f7f"
+    "a85c06d98c6ddc3e70c3a4d78aecce9d9248bfa475c86c99df"
+)
+
+
+@pytest.mark.parametrize("legacy_hash", [WERKZEUG_PBKDF2, WERKZEUG_SCRYPT], ids=["pbkdf2", "scrypt"])
+def test_hashes_written_by_werkzeug_itself_verify(legacy_hash):
+    encoded, ok = from_werkzeug(legacy_hash)
+    assert ok
+    assert WerkzeugPasswordHasher().verify("tarp-Harbor-41", encoded)
+    assert not WerkzeugPasswordHasher().verify("tarp-harbor-41", encoded)
+
+
+@pytest.mark.parametrize("damaged", ["werkzeug$pbkdf2:sha256:1000$salt$zzé", "werkzeug$scrypt$salt$~not*base64"])
+def test_a_damaged_hash_refuses_the_login_instead_of_failing(damaged):
+    assert WerkzeugPasswordHasher().verify("anything", damaged) is False
