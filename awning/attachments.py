@@ -123,7 +123,8 @@ def _make_thumbnail(attachment: Attachment) -> str:
         log.warning("No thumbnail for %s %s: %s", attachment._meta.label, attachment.pk, error)
         return ""
     final = PurePosixPath(attachment.file.name)
-    name = str(final.parent / "thumbnails" / f"{final.stem}_thumb.jpg")
+    # Named after the whole final name, which is unique: awning.jpg and awning.png get one each.
+    name = str(final.parent / "thumbnails" / f"{final.name}.thumb.jpg")
     storage.delete(name)  # a run that died before saving the row left it: replace, don't multiply
     attachment.thumbnail.name = storage.save(name, ContentFile(data))
     return attachment.thumbnail.name

@@ -45,7 +45,7 @@ def test_after_commit_the_object_is_promoted_with_a_thumbnail(django_capture_on_
         attachment = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
     attachment.refresh_from_db()
     final = f"work-orders/{order.number}/IMG_0001.jpg"
-    thumb = f"work-orders/{order.number}/thumbnails/IMG_0001_thumb.jpg"
+    thumb = f"work-orders/{order.number}/thumbnails/IMG_0001.jpg.thumb.jpg"
     assert (attachment.file.name, attachment.thumbnail.name) == (final, thumb)
     assert stored() == [final, thumb]  # the staged copy is gone
     with default_storage.open(thumb) as file, Image.open(file) as image:
@@ -60,7 +60,7 @@ def test_promoting_twice_leaves_one_object_and_one_thumbnail(enqueued, django_ca
         assert promote_attachment(label, attachment.pk) == "promoted"
     with django_capture_on_commit_callbacks(execute=True):
         assert promote_attachment(label, attachment.pk) == "unchanged"
-    assert stored() == [f"work-orders/{order.number}/IMG_0001.jpg", f"work-orders/{order.number}/thumbnails/IMG_0001_thumb.jpg"]
+    assert stored() == [f"work-orders/{order.number}/IMG_0001.jpg", f"work-orders/{order.number}/thumbnails/IMG_0001.jpg.thumb.jpg"]
 
 
 def test_a_lost_thumbnail_is_made_again_without_a_second_copy(django_capture_on_commit_callbacks):
@@ -215,3 +215,16 @@ def test_a_converted_check_in_s_files_are_copied_to_its_work_order(django_captur
         services.delete_work_order(work_order=order)
     original.refresh_from_db()
     assert stored() == sorted([original.file.name, original.thumbnail.name])  # the check-in keeps its own
+
+
+def test_photos_that_share_a_stem_get_a_thumbnail_each(django_capture_on_commit_callbacks):
+    order = WorkOrderFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        jpeg = services.add_work_order_file(work_order=order, upload=photo("awning.jpg"), uploaded_by=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        png = services.add_work_order_file(work_order=order, upload=photo("awning.png", kind="PNG"), uploaded_by=None)
+    jpeg.refresh_from_db(), png.refresh_from_db()
+    assert jpeg.thumbnail.name != png.thumbnail.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_work_order_file(attachment=jpeg)
+    assert stored() == sorted([png.file.name, png.thumbnail.name])

@@ -42,7 +42,7 @@ def test_upload_is_promoted_to_its_final_key_with_a_thumbnail(bucket, django_cap
     order = WorkOrderFactory()
     attachment = promoted_upload(order, photo(), django_capture_on_commit_callbacks)
     prefix = f"work-orders/{order.number}/"
-    assert bucket.keys() == [prefix + "IMG_0001.jpg", prefix + "thumbnails/IMG_0001_thumb.jpg"]
+    assert bucket.keys() == [prefix + "IMG_0001.jpg", prefix + "thumbnails/IMG_0001.jpg.thumb.jpg"]
     assert attachment.file.name == prefix + "IMG_0001.jpg"
 
 
@@ -176,7 +176,7 @@ def test_a_real_worker_promotes_after_commit_and_deletes_after_delete(celery_wor
     promoted = wait_for(lambda: WorkOrderFile.objects.filter(pk=attachment.pk, thumbnail__startswith=prefix).first())
     assert promoted.file.name == prefix + "IMG_0001.jpg"
     wait_for(lambda: celery_worker.keys("staging/") == [])
-    assert celery_worker.keys() == [prefix + "IMG_0001.jpg", prefix + "thumbnails/IMG_0001_thumb.jpg"]
+    assert celery_worker.keys() == [prefix + "IMG_0001.jpg", prefix + "thumbnails/IMG_0001.jpg.thumb.jpg"]
 
     with pytest.raises(RuntimeError), transaction.atomic():
         services.add_work_order_file(work_order=order, upload=photo("rolled-back.jpg"), uploaded_by=None)
