@@ -177,12 +177,14 @@ def refresh_predictions(*, orders: QuerySet[WorkOrder] | None = None) -> int:
     Raises serving.ModelUnavailable when no version is active.
     """
     model = current_model()
+    # Stamped when the facts are read: an edit's own prediction made meanwhile stays the newest.
+    now = timezone.now()
     facts = load_order_facts((orders if orders is not None else open_work_orders()).filter(completed_on__isnull=True))
     if not facts:
         return 0
     history = OrderHistory(facts[0]) if len(facts) == 1 else History.of_all_orders()
     days = model.estimator.predict(feature_matrix(facts, history))
-    now, today = timezone.now(), timezone.localdate()
+    today = timezone.localdate()
     Prediction.objects.bulk_create(
         [
             Prediction(

@@ -19,6 +19,7 @@ from awning.cache import cached
 from awning.errors import DomainError
 
 from . import artifacts, training  # noqa: F401 — training caps the OpenMP threads
+from .features import FEATURE_NAMES
 from .models import ModelVersion
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,7 @@ ACTIVE_TTL = 2
 # A refused artifact is not re-read on every request; it is tried again after this long.
 RETRY_REFUSED_AFTER = 60.0
 NO_ACTIVE_MODEL = "No completion-time model is active yet: train one with manage.py train_completion_model."
+FEATURES_CHANGED = "it was trained on other features than this code computes; train a new version"
 ACTIVE_MODEL_REFUSED = "The active model version {version} could not be loaded and no earlier version is loaded."
 
 
@@ -78,9 +80,11 @@ def _swap_to(wanted: int) -> LoadedModel:
     if refused is None or time.monotonic() - refused > RETRY_REFUSED_AFTER:
         try:
             # The checksum comes from the database, never from the cache.
-            version = ModelVersion.objects.only("artifact", "sha256").get(pk=wanted)
+            version = ModelVersion.objects.only("artifact", "sha256", "feature_names").get(pk=wanted)
+            if list(version.feature_names) != list(FEATURE_NAMES):
+                raise artifacts.ArtifactRefused(FEATURES_CHANGED)
             estimator = artifacts.load(version.artifact, sha256=version.sha256)
-        except (artifacts.ArtifactRefused, ModelVersion.DoesNotExist, OSError, ValueError) as error:
+        except Exception as error:  # noqa: BLE001 — refused, missing, unreachable storage: keep serving
             _refused_at[wanted] = time.monotonic()
             log.error(
                 "Model version %s refused; still serving version %s: %s",

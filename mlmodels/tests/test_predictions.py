@@ -76,6 +76,8 @@ def test_the_queue_page_shows_when_each_order_will_likely_be_done(active_version
 
     assert "Likely done 03/09/2030" in client.get(reverse("queue:queue")).content.decode()
     assert "Likely done 03/09/2030" in client.get(reverse("queue:order", args=[order.number])).content.decode()
+    WorkOrder.objects.filter(pk=order.pk).update(stage=Stage.COMPLETED, completed_on=datetime.date(2030, 3, 8))
+    assert "Likely done" not in client.get(reverse("queue:order", args=[order.number])).content.decode()
 
 
 def test_creating_and_editing_an_order_re_predicts_it_after_commit(

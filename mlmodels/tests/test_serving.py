@@ -69,6 +69,38 @@ def test_a_tampered_artifact_is_refused_and_the_previous_version_keeps_serving(
     assert f"Model version {b.pk} refused; still serving version {a.pk}: checksum mismatch" in caplog.text
 
 
+def test_a_version_trained_on_other_features_is_refused_and_the_previous_keeps_serving(
+    two_versions, caplog, django_capture_on_commit_callbacks
+):
+    a, b = two_versions
+    order = WorkOrderFactory()
+    assert predict_work_order(order).version_id == a.pk
+    ModelVersion.objects.filter(pk=b.pk).update(feature_names=["rush", "a feature this code no longer has"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.activate_model_version(version=b, activated_by=None)
+    with caplog.at_level(logging.ERROR, logger="mlmodels.serving"):
+        assert predict_work_order(order).version_id == a.pk
+    assert "trained on other features" in caplog.text
+
+
+def test_storage_failing_while_switching_keeps_the_previous_model(
+    two_versions, monkeypatch, django_capture_on_commit_callbacks
+):
+    from botocore.exceptions import EndpointConnectionError
+
+    a, b = two_versions
+    order = WorkOrderFactory()
+    assert predict_work_order(order).version_id == a.pk
+
+    def unreachable(*args, **kwargs):
+        raise EndpointConnectionError(endpoint_url="https://s3.example")
+
+    monkeypatch.setattr(serving.artifacts, "load", unreachable)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.activate_model_version(version=b, activated_by=None)
+    assert predict_work_order(order).version_id == a.pk
+
+
 def test_a_tampered_artifact_with_nothing_loaded_refuses_to_predict(two_versions):
     a, _ = two_versions
     flip_one_byte(a.artifact)
