@@ -17,6 +17,10 @@ from django.db import transaction
 
 T = TypeVar("T")
 SCHEMA = 1
+# Moves whenever the counts of work orders by stage, priority, date or source (or of pending
+# check-ins) may have changed: the dashboard and analytics caches hang off it. Here, not in
+# workorders, because customers and sources change it too.
+WORK_ORDER_STATE = "work-order-state"
 DEFAULT_TIMEOUT = 10 * 60
 
 

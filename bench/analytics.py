@@ -124,7 +124,7 @@ def seed(count: int) -> None:
 
 def move_generation() -> None:
     from awning.cache import invalidate
-    from workorders.services import WORK_ORDER_STATE
+    from awning.cache import WORK_ORDER_STATE
 
     invalidate(WORK_ORDER_STATE)
 

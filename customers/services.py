@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import User
-from awning.cache import invalidate_on_commit
+from awning.cache import WORK_ORDER_STATE, invalidate_on_commit
 from awning.numbering import CUSTOMER_NUMBER, next_number
 from awning.services import (
     apply_fields,
@@ -50,7 +50,7 @@ def update_source(*, source: Source, fields: Mapping[str, Any]) -> Source:
     validate(source)
     source.validate_unique()
     source.save()
-    invalidate_on_commit(SOURCE_CHOICES)
+    invalidate_on_commit(SOURCE_CHOICES, WORK_ORDER_STATE)  # analytics name the sources
     return source
 
 
@@ -58,7 +58,7 @@ def update_source(*, source: Source, fields: Mapping[str, Any]) -> Source:
 def delete_source(*, source: Source) -> None:
     """Raises ProtectedError while customers or orders still refer to the source."""
     source.delete()
-    invalidate_on_commit(SOURCE_CHOICES)
+    invalidate_on_commit(SOURCE_CHOICES, WORK_ORDER_STATE)
 
 
 @transaction.atomic
@@ -79,6 +79,7 @@ def update_customer(
     customer = lock_for_edit(Customer.objects, pk=customer.pk, expected_version=expected_version)
     apply_fields(customer, fields, CUSTOMER_FIELDS)
     validate(customer)
+    invalidate_on_commit(WORK_ORDER_STATE)  # a new source moves the customer's orders in analytics
     return save_version(customer, actor=updated_by)
 
 

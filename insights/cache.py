@@ -2,7 +2,7 @@
 
 awning.cache gives one value per name. The dashboard and the analytics cache several values (per
 day, per date range) that all go stale together whenever a work order changes, so their keys embed
-the current generation of workorders.services.WORK_ORDER_STATE: moving that generation after
+the current generation of awning.cache.WORK_ORDER_STATE: moving that generation after
 commit retires every one of them at once, with the same race-freedom as awning.cache.
 """
 
@@ -11,8 +11,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from awning.cache import DEFAULT_TIMEOUT, current_key
-from workorders.services import WORK_ORDER_STATE
+from awning.cache import DEFAULT_TIMEOUT, WORK_ORDER_STATE, current_key
 
 T = TypeVar("T")
 

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -9,6 +9,8 @@ DEFAULT_WEEKS = 26
 MAX_SPAN_DAYS = 5 * 366
 END_BEFORE_START = "The end date is before the start date."
 SPAN_TOO_LONG = "Choose at most five years."
+OUT_OF_RANGE = "Choose dates between 1900 and 2200."
+EARLIEST, LATEST = date(1900, 1, 1), date(2200, 12, 31)  # room for the weeks and months around them
 
 
 class DateRangeForm(forms.Form):
@@ -17,6 +19,8 @@ class DateRangeForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if any(day and not EARLIEST <= day <= LATEST for day in (data.get("start"), data.get("end"))):
+            raise forms.ValidationError(OUT_OF_RANGE)
         end = data.get("end") or timezone.localdate()
         start = data.get("start") or end - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1)
         if end < start:

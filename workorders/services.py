@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from awning.choices import QuoteStatus
-from awning.cache import invalidate_on_commit
+from awning.cache import WORK_ORDER_STATE, invalidate_on_commit
 from awning.attachments import attach_file, copy_attachments, delete_attachment, forget_after_commit, lock_owned_files
 from awning.errors import AlreadyProcessed, InvalidTransition
 from awning.numbering import WORK_ORDER_NUMBER, next_number
@@ -47,10 +47,6 @@ CHECK_IN_FIELDS = (
     "date_in", "date_required", "rush", "repairs_needed", "storage_time", "rack_number", "return_to",
     "special_instructions",
 )
-
-# Cache name whose generation moves whenever the counts of work orders by stage, priority or date
-# (or of pending check-ins) may have changed: the dashboard and analytics caches hang off it.
-WORK_ORDER_STATE = "work-order-state"
 
 CANNOT_MOVE = "Work order {number} is {current}; it cannot be moved to {target}."
 ONLY_MANAGERS_COMPLETE = "Only managers can complete work orders."

@@ -126,6 +126,28 @@ def test_a_bad_range_falls_back_to_the_default_with_the_error(client, manager):
     assert "The end date is before the start date." in page and page.count('<svg class="chart"') == 6
 
 
+@pytest.mark.parametrize(
+    "query", [{"end": "0001-01-01"}, {"start": "9999-06-01", "end": "9999-12-31"}], ids=["year-1", "year-9999"]
+)
+def test_dates_at_the_calendar_s_edges_are_a_form_error(client, manager, query):
+    client.force_login(manager)
+    for url in (reverse("insights:analytics"), reverse("insights:analytics-csv", args=["throughput"])):
+        response = client.get(url, query)
+        assert response.status_code == 200
+    assert "Choose dates between 1900 and 2200." in client.get(reverse("insights:analytics"), query).content.decode()
+
+
+def test_renaming_a_source_moves_the_cached_analytics_on(march, django_capture_on_commit_callbacks):
+    from customers.models import Source
+    from customers.services import update_source
+
+    assert SERIES["sources"](MARCH)[0]["source"] == "Harbor Sails"
+    assert get_analytics(MARCH)["sources"][0]["source"] == "Harbor Sails"  # cached now
+    with django_capture_on_commit_callbacks(execute=True):
+        update_source(source=Source.objects.get(name="Harbor Sails"), fields={"name": "Harbour Sailmakers"})
+    assert get_analytics(MARCH)["sources"][0]["source"] == "Harbour Sailmakers"
+
+
 def test_analytics_is_for_managers(client, office_user, technician):
     for user in (office_user, technician):
         client.force_login(user)
