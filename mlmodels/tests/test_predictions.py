@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cleaning_queue.tests.factories import queued
 from mlmodels import services, tasks
@@ -30,6 +31,17 @@ def test_refresh_predicts_every_open_order_with_the_active_version(active_versio
         # Never before today for an order that is still open.
         assert prediction.predicted_completion >= datetime.date.today() - datetime.timedelta(days=1)
     assert not Prediction.objects.filter(work_order__completed_on__isnull=False).exists()
+
+
+def test_a_batch_is_stamped_with_the_time_it_read_its_facts(active_version, monkeypatch):
+    # An edit committed while the batch runs predicts from newer facts; its row, made after the
+    # batch read, must stay the newest, so the batch's rows carry the time of their read.
+    WorkOrderFactory()
+    read_at = []
+    load = services.load_order_facts
+    monkeypatch.setattr(services, "load_order_facts", lambda orders: read_at.append(timezone.now()) or load(orders))
+    services.refresh_predictions()
+    assert Prediction.objects.get().made_at <= read_at[0]
 
 
 def test_the_newest_prediction_is_the_one_shown_in_the_admin_list_and_page(active_version, office_client, manager):
