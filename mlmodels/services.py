@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -196,6 +196,20 @@ def refresh_predictions(*, orders: QuerySet[WorkOrder] | None = None) -> int:
         batch_size=1000,
     )
     return len(facts)
+
+
+# Superseded predictions are kept this long for measuring accuracy; an order's newest one always.
+KEEP_SUPERSEDED = datetime.timedelta(days=90)
+
+
+@transaction.atomic
+def prune_predictions(*, now: datetime.datetime | None = None) -> int:
+    """Delete predictions older than KEEP_SUPERSEDED that a newer one of their order replaced:
+    the daily refresh adds a row per open order, which would otherwise grow without end."""
+    cutoff = (now or timezone.now()) - KEEP_SUPERSEDED
+    newer = Prediction.objects.filter(work_order_id=OuterRef("work_order_id"), made_at__gt=OuterRef("made_at"))
+    deleted, _ = Prediction.objects.filter(made_at__lt=cutoff).filter(Exists(newer)).delete()
+    return deleted
 
 
 def refresh_work_order_prediction(*, work_order_id: int) -> int:

@@ -28,13 +28,15 @@ def train_completion_model_nightly(self) -> str:
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
 def refresh_open_predictions(self) -> int:
-    from .services import refresh_predictions
+    from .services import prune_predictions, refresh_predictions
 
     try:
         return refresh_predictions()
     except ModelUnavailable as error:
         log.warning("Predictions not refreshed: %s", error)
         return 0
+    finally:
+        prune_predictions()
 
 
 @shared_task(bind=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)

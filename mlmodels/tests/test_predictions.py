@@ -33,6 +33,23 @@ def test_refresh_predicts_every_open_order_with_the_active_version(active_versio
     assert not Prediction.objects.filter(work_order__completed_on__isnull=False).exists()
 
 
+def test_pruning_keeps_each_order_s_newest_and_the_last_90_days(active_version):
+    first, second = WorkOrderFactory(), WorkOrderFactory()
+    now = timezone.now()
+
+    def predicted(order, days_ago):
+        return Prediction.objects.create(
+            work_order=order, model_version=active_version, predicted_days=3,
+            predicted_completion=datetime.date(2030, 1, 1), made_at=now - datetime.timedelta(days=days_ago),
+        ).pk
+
+    superseded_long_ago = predicted(first, 200)
+    kept = [predicted(first, 60), predicted(first, 1), predicted(second, 300)]  # recent, newest, only one
+    assert services.prune_predictions(now=now) == 1
+    assert sorted(Prediction.objects.values_list("pk", flat=True)) == sorted(kept)
+    assert superseded_long_ago not in kept
+
+
 def test_a_batch_is_stamped_with_the_time_it_read_its_facts(active_version, monkeypatch):
     # An edit committed while the batch runs predicts from newer facts; its row, made after the
     # batch read, must stay the newest, so the batch's rows carry the time of their read.
