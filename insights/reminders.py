@@ -91,7 +91,7 @@ def send_reminder(*, customer_id: int, today: date | None = None) -> CleaningRem
     return reminder
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)  # the claim must commit before the e-mail goes
 def claim_reminder(*, customer_id: int, today: date) -> CleaningReminder | None:
     """Write the ``sending`` row for a customer who is still due.
 

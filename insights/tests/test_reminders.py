@@ -151,3 +151,13 @@ def test_the_beat_task_sends_and_reports(manager, settings):
     assert "cleaning-reminders" in settings.CELERY_BEAT_SCHEDULE
     result = send_cleaning_reminders_task.apply().get()
     assert result == {"due": 1, "sent": 1, "failed": 0, "skipped": 0} and len(mail.outbox) == 1
+
+
+def test_a_claim_cannot_hide_inside_a_longer_transaction(db):
+    # Inside another transaction the claim would commit only after the e-mail left, and a second
+    # run could claim the same customer meanwhile.
+    from django.db import transaction
+
+    customer = CustomerFactory(email="dana@example.com")
+    with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
+        reminders.claim_reminder(customer_id=customer.pk, today=timezone.localdate())
