@@ -23,7 +23,7 @@ from django.db import models, transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .models import Attachment
-from .storage import delete_objects, is_staged, staging_name
+from .storage import is_staged, staging_name
 from .uploads import check_upload
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,10 @@ A = TypeVar("A", bound=Attachment)
 
 THUMBNAIL_SIZE = (200, 200)
 THUMBNAIL_TYPES = {"image/jpeg", "image/png", "image/webp"}  # what Pillow opens without plugins
-ATTACHMENT_MODELS = ("workorders.WorkOrderFile", "repairs.RepairOrderFile", "workorders.CheckInFile")
+# The attachment models, by the word that names them in download URLs (/files/<kind>/<id>/).
+ATTACHMENT_KINDS = {
+    "work-order": "workorders.WorkOrderFile", "repair-order": "repairs.RepairOrderFile", "check-in": "workorders.CheckInFile",
+}
 
 
 def attach_file(model: type[A], *, owner_field: str, owner: models.Model, upload, uploaded_by) -> A:
@@ -147,14 +150,8 @@ def thumbnail_jpeg(source) -> bytes:
     return out.getvalue()
 
 
-def delete_names(names: list[str]) -> None:
-    from django.core.files.storage import default_storage
-
-    delete_objects(default_storage, names)
-
-
 def attachment_models() -> list[type[Attachment]]:
-    return [apps.get_model(label) for label in ATTACHMENT_MODELS]
+    return [apps.get_model(label) for label in ATTACHMENT_KINDS.values()]
 
 
 def enqueue(task_name: str, *args) -> None:

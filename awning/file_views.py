@@ -13,11 +13,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from .attachments import ATTACHMENT_KINDS
 from .storage import download_response
 
 # URL word -> attachment model
-KINDS = {"work-order": "workorders.WorkOrderFile", "repair-order": "repairs.RepairOrderFile", "check-in": "workorders.CheckInFile"}
-KIND_OF = {label: kind for kind, label in KINDS.items()}
+KIND_OF = {label: kind for kind, label in ATTACHMENT_KINDS.items()}
 
 
 def download_url(attachment, *, thumbnail: bool = False) -> str:
@@ -43,9 +43,9 @@ def thumbnail(request, kind: str, pk: int):
 
 
 def _attachment(request, kind: str, pk: int):
-    if kind not in KINDS:
+    if kind not in ATTACHMENT_KINDS:
         raise Http404
-    model = apps.get_model(KINDS[kind])
+    model = apps.get_model(ATTACHMENT_KINDS[kind])
     if not request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
         raise PermissionDenied
     return get_object_or_404(model, pk=pk)

@@ -12,7 +12,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from . import attachments
-from .storage import FINAL_PREFIXES, LEGACY_PREFIXES, STAGING_PREFIX, is_staged, iter_objects
+from .storage import FINAL_PREFIXES, LEGACY_PREFIXES, STAGING_PREFIX, delete_objects, is_staged, iter_objects
 
 STAGED_MAX_AGE = timedelta(days=1)
 # Longer than any promote takes between copying an object and committing the row that names it.
@@ -58,8 +58,7 @@ def reconcile(*, delete: bool, staged_max_age: timedelta = STAGED_MAX_AGE,
     report.missing = [(label, pk, name) for name, (label, pk) in referenced.items() if name not in present]
     report.stuck = _stuck_rows(now - STUCK_AFTER)
     if delete:
-        for name in report.orphans:
-            default_storage.delete(name)
+        delete_objects(default_storage, report.orphans)
         for label, pk in report.stuck:
             attachments.enqueue("promote_attachment", label, pk)
         report.deleted = True

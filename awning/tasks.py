@@ -4,11 +4,12 @@ safe to run twice; they are enqueued only after the transaction that needs them 
 import logging
 
 from celery import shared_task
+from django.core.files.storage import default_storage
 from django.db import OperationalError
 
 from . import attachments
 from .reconcile import reconcile
-from .storage import STORAGE_ERRORS
+from .storage import STORAGE_ERRORS, delete_objects
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ def promote_attachment(label: str, pk: int) -> str:
 
 @shared_task(**RETRY)
 def delete_stored_objects(names: list[str]) -> None:
-    attachments.delete_names(names)
+    delete_objects(default_storage, names)
 
 
 @shared_task

@@ -65,7 +65,7 @@ def enqueue(*, work_order: WorkOrder, actor: User | None = None) -> None:
     position = 1 + max((e.position for e in entries if default_key(e.work_order) < key), default=0)
     _shift(start=position, delta=1)
     QueueEntry.objects.create(work_order=work_order, position=position)
-    _bump(queue, actor)
+    bump_version(queue, actor)
 
 
 @transaction.atomic
@@ -77,7 +77,7 @@ def dequeue(*, work_order: WorkOrder, actor: User | None = None) -> None:
         return
     entry.delete()
     _shift(start=entry.position + 1, delta=-1)
-    _bump(queue, actor)
+    bump_version(queue, actor)
 
 
 @transaction.atomic
@@ -105,7 +105,7 @@ def reorder_queue(*, order: Sequence[int], expected_version: int, reordered_by: 
     current = _entries_by_number()
     _check_same_orders(order, current)
     _apply(current, order)
-    return _bump(queue, reordered_by)
+    return bump_version(queue, reordered_by)
 
 
 @transaction.atomic
@@ -120,7 +120,7 @@ def move_in_queue(*, number: int, to_position: int, expected_version: int, moved
     order = [n for n in sorted(current, key=lambda n: current[n][1]) if n != number]
     order.insert(to_position - 1, number)
     _apply(current, order)
-    return _bump(queue, moved_by)
+    return bump_version(queue, moved_by)
 
 
 @transaction.atomic
@@ -133,7 +133,7 @@ def reset_queue(*, reset_by: User) -> int:
     current = {e.work_order.number: (e.pk, e.position) for e in entries}
     order = [e.work_order.number for e in sorted(entries, key=lambda e: default_key(e.work_order))]
     _apply(current, order)
-    return _bump(queue, reset_by)
+    return bump_version(queue, reset_by)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,7 +208,7 @@ def _deferred_unique() -> bool:
     return connection.features.supports_deferrable_unique_constraints
 
 
-def _bump(queue: Queue, actor: User | None) -> int:
+def bump_version(queue: Queue, actor: User | None) -> int:
     """Caller holds the queue lock, so the new version is known without reading it back."""
     Queue.objects.filter(pk=queue.pk).update(version=F("version") + 1, updated_by=actor, updated_at=timezone.now())
     return queue.version + 1

@@ -3,7 +3,6 @@ the user accounts, and the legacy tables that have no home here."""
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import F
 
 from accounts import roles
 from accounts.hashers import from_werkzeug
@@ -11,7 +10,7 @@ from accounts.models import User
 from accounts.services import role_of, set_role
 from customers.models import Customer
 from cleaning_queue.models import Queue, QueueEntry
-from cleaning_queue.services import QUEUE_PK, default_key
+from cleaning_queue.services import QUEUE_PK, bump_version, default_key
 from repairs.models import RepairOrder
 from workorders.models import WorkOrder
 from workorders.stages import QUEUE_STAGES
@@ -83,7 +82,7 @@ def rebuild_queue(run: Run) -> None:
     stats.deleted = QueueEntry.objects.all().delete()[0]
     QueueEntry.objects.bulk_create([QueueEntry(work_order_id=pk, position=position) for pk, position in wanted])
     stats.created = len(wanted)
-    Queue.objects.filter(pk=queue.pk).update(version=F("version") + 1)
+    bump_version(queue, None)  # open queue pages are stale now: their next move is refused
 
 
 @transaction.atomic

@@ -95,7 +95,7 @@ def test_negative_control_without_the_version_check_both_reorders_succeed(manage
         with transaction.atomic():
             queue = services._lock_queue()
             services._apply(services._entries_by_number(), order)
-            return services._bump(queue, user)
+            return services.bump_version(queue, user)
 
     results, final, wanted = _two_reorders(manager, unchecked)
     assert not errors_in(results)
