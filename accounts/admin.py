@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Upper
 from django.http import HttpResponseRedirect
 from sequences.models import Sequence
 
-from awning.admin_base import refusal_text
+from core.admin_base import refusal_text
 
 from . import services
 from .models import User

@@ -12,7 +12,7 @@ import environ
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
-from awning.secret_key import secret_key_for
+from core.secret_key import secret_key_for
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("AWNING_VAR_DIR", default=str(BASE_DIR / "var")))
@@ -57,21 +57,25 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "sequences.apps.SequencesConfig",
-    "awning",
+    # Bottom to top: an app imports only from the apps above it in this list (docs/architecture.md).
+    "core",
     "accounts",
+    "files",
     "customers",
     "workorders",
     "repairs",
     "cleaning_queue",
     "mlmodels",
     "insights",
+    "tickets",
     "legacy_import",
+    "demo",
 ]
 
 MIDDLEWARE = [
-    "awning.health.HealthCheckMiddleware",  # first: the load balancer's check skips host and HTTPS rules
-    "awning.client_ip.ClientIpMiddleware",  # REMOTE_ADDR = the client, for the lockout and the logs
-    "awning.request_id.RequestIdMiddleware",
+    "core.health.HealthCheckMiddleware",  # first: the load balancer's check skips host and HTTPS rules
+    "core.client_ip.ClientIpMiddleware",  # REMOTE_ADDR = the client, for the lockout and the logs
+    "core.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -80,7 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "awning.content_policy.HtmlOnlyCSPMiddleware",
+    "core.content_policy.HtmlOnlyCSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last, as django-axes requires
 ]
 
@@ -181,7 +185,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 # Periodic work, run by one `celery beat` process (Procfile). Each feature adds its own entry.
 CELERY_BEAT_SCHEDULE = {
-    "reconcile-storage": {"task": "awning.tasks.reconcile_storage_daily", "schedule": crontab(hour=3, minute=30)},
+    "reconcile-storage": {"task": "files.tasks.reconcile_storage_daily", "schedule": crontab(hour=3, minute=30)},
     # The completion-time model: retrain at night, then re-predict every open order.
     "ml-train-nightly": {"task": "mlmodels.tasks.train_completion_model_nightly", "schedule": crontab(hour=1, minute=15)},
     "ml-refresh-predictions": {"task": "mlmodels.tasks.refresh_open_predictions", "schedule": crontab(hour=2, minute=15)},
@@ -330,7 +334,7 @@ AXES_COOLOFF_TIME = env.float("AWNING_LOGIN_LOCKOUT_HOURS", default=0.5)
 # password storm locks everyone out) and by username alone anyone could lock out a manager.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "awning.client_ip.remote_addr"  # never django-ipware's own header guessing
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.remote_addr"  # never django-ipware's own header guessing
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ADMIN = False  # an Admin unlocks from the Users page (accounts/admin.py)
 AXES_VERBOSE = False  # no banner on every command; lockouts are still logged as warnings
@@ -344,7 +348,7 @@ LOG_FORMAT = env.str("DJANGO_LOG_FORMAT", default="text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "awning.request_id.RequestIdFilter"}},
+    "filters": {"request_id": {"()": "core.request_id.RequestIdFilter"}},
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",

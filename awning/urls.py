@@ -13,13 +13,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("queue/", include("cleaning_queue.urls")),
-    path("tickets/", include("workorders.ticket_urls")),
+    path("tickets/", include("tickets.urls")),
     path("ml/", include("mlmodels.urls")),
     path("", include("insights.urls")),
-    path("files/", include("awning.file_urls")),
+    path("files/", include("files.urls")),
 ]
 
 if settings.AWNING_BENCH_ENDPOINTS:
-    from .bench_views import bare_insert
+    from demo.bench_views import bare_insert
 
     urlpatterns += [path("bench/bare/", bare_insert)]

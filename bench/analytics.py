@@ -76,8 +76,8 @@ def main() -> None:
 def seed(count: int) -> None:
     from django.db import transaction
 
-    from awning.choices import QuoteStatus
-    from awning.sizes import parse_square_feet
+    from core.choices import QuoteStatus
+    from core.sizes import parse_square_feet
     from customers.models import Customer, Source
     from workorders.models import WorkOrder, WorkOrderItem
     from workorders.stages import Stage
@@ -123,8 +123,8 @@ def seed(count: int) -> None:
 
 
 def move_generation() -> None:
-    from awning.cache import invalidate
-    from awning.cache import WORK_ORDER_STATE
+    from core.cache import invalidate
+    from core.cache import WORK_ORDER_STATE
 
     invalidate(WORK_ORDER_STATE)
 

@@ -11,7 +11,14 @@ class CleaningQueueConfig(AppConfig):
     verbose_name = "Cleaning queue"
 
     def ready(self) -> None:
+        from workorders import signals
+
+        from . import receivers
+
         post_migrate.connect(ensure_the_queue, sender=self)
+        signals.stage_changed.connect(receivers.follow_stage, dispatch_uid="queue-follow-stage")
+        signals.work_order_saved.connect(receivers.follow_edit, dispatch_uid="queue-follow-edit")
+        signals.work_order_deleting.connect(receivers.leave_before_delete, dispatch_uid="queue-leave")
 
 
 def ensure_the_queue(sender, using="default", **kwargs) -> None:

@@ -2,8 +2,8 @@
 
 from django.db.models import Q, QuerySet
 
-from awning.services import is_number
-from mlmodels.selectors import with_predicted_completion
+from core.numbering import is_number
+from workorders.selectors import with_display_annotations
 from workorders.models import WorkOrder
 from workorders.stages import Stage
 
@@ -26,7 +26,7 @@ def get_queue_snapshot(*, search: str = "", hide_sail: bool = False, hide_cushio
     """
     version = Queue.objects.values_list("version", flat=True).get(pk=1)
     entries = QueueEntry.objects.select_related("work_order__customer", "work_order__ship_to").order_by("position")
-    entries = with_predicted_completion(entries, order_ref="work_order_id")
+    entries = with_display_annotations(entries, order_ref="work_order_id")
     if search:
         entries = entries.filter(_search(search, prefix="work_order__"))
     if hide_sail:

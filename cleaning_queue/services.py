@@ -2,8 +2,9 @@
 
 All of them lock the queue row first (one lock for the whole queue: moves are rare next to reads,
 and a single lock makes "two reorders at the same instant" simply run one after the other). The
-work-order services call enqueue/dequeue/reslot while they hold the work order's row lock, so the
-lock order is always work order, then queue.
+work-order services announce creations, stage moves and deletes (workorders.signals) while they
+hold the work order's row lock, and ``receivers`` answers with add_to_queue/remove_from_queue/
+reslot, so the lock order is always work order, then queue.
 
 Default order: firm rush (date required, then date in), then rush (date in), then regular (date
 in), ties by number. A newcomer goes right after the last entry the default order puts before it:
@@ -20,7 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
-from awning.errors import DomainError
+from core.errors import DomainError
 from workorders.models import WorkOrder
 
 from .models import Queue, QueueEntry
@@ -50,12 +51,12 @@ def default_key(work_order: WorkOrder) -> tuple:
 
 
 # ---------------------------------------------------------------------------------------------
-# Membership: called by the work-order services, which hold the work order's row lock.
+# Membership: called from the work-order signals (receivers.py), under the work order's row lock.
 # ---------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
-def enqueue(*, work_order: WorkOrder, actor: User | None = None) -> None:
+def add_to_queue(*, work_order: WorkOrder, actor: User | None = None) -> None:
     """Slot the order where the default order puts it relative to the current queue."""
     queue = _lock_queue()
     if QueueEntry.objects.filter(work_order=work_order.pk).exists():
@@ -69,7 +70,7 @@ def enqueue(*, work_order: WorkOrder, actor: User | None = None) -> None:
 
 
 @transaction.atomic
-def dequeue(*, work_order: WorkOrder, actor: User | None = None) -> None:
+def remove_from_queue(*, work_order: WorkOrder, actor: User | None = None) -> None:
     """Take the order out and close the gap it leaves."""
     queue = _lock_queue()
     entry = QueueEntry.objects.filter(work_order=work_order.pk).first()
@@ -84,8 +85,8 @@ def dequeue(*, work_order: WorkOrder, actor: User | None = None) -> None:
 def reslot(*, work_order: WorkOrder, actor: User | None = None) -> None:
     """Its priority or dates changed: slot it again by the same rule."""
     if QueueEntry.objects.filter(work_order=work_order.pk).exists():
-        dequeue(work_order=work_order, actor=actor)
-        enqueue(work_order=work_order, actor=actor)
+        remove_from_queue(work_order=work_order, actor=actor)
+        add_to_queue(work_order=work_order, actor=actor)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from awning.errors import DomainError
-from awning.file_views import download_url
-from awning.uploads import UploadTooLarge
-from mlmodels.selectors import with_predicted_completion
+from core.errors import DomainError
+from files.views import download_url
+from files.uploads import UploadTooLarge
+from workorders.selectors import with_display_annotations
 from workorders import services as work_orders
 from workorders.models import WorkOrder
 from workorders.stages import Stage, can_move
@@ -195,7 +195,7 @@ def board_page(request, tab: str = "recent"):
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def order_page(request, number: int, *, warning: str = ""):
     order = get_object_or_404(
-        with_predicted_completion(WorkOrder.objects.select_related("customer", "ship_to", "repair_order")),
+        with_display_annotations(WorkOrder.objects.select_related("customer", "ship_to", "repair_order")),
         number=number,
     )
     actions = [

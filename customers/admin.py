@@ -3,9 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html_join
 
-from awning.admin_base import ReadOnlyInline, ServiceAdmin, VersionedForm
-from repairs.models import RepairOrder
-from workorders.models import WorkOrder
+from core.admin_base import ServiceAdmin, VersionedForm
 
 from . import services
 from .models import CatalogItem, Customer, Source
@@ -58,20 +56,6 @@ class CatalogItemInline(admin.TabularInline):
     verbose_name_plural = "Catalog (items on file)"
 
 
-class CustomerWorkOrderInline(ReadOnlyInline):
-    model = WorkOrder
-    fields = ("number", "name", "stage", "date_in", "date_required", "completed_on")
-    readonly_fields = fields
-    ordering = ("-number",)
-
-
-class CustomerRepairOrderInline(ReadOnlyInline):
-    model = RepairOrder
-    fields = ("number", "name", "item_type", "date_in", "date_required", "completed_on")
-    readonly_fields = fields
-    ordering = ("-number",)
-
-
 @admin.register(Customer)
 class CustomerAdmin(ServiceAdmin):
     form = CustomerForm
@@ -90,7 +74,8 @@ class CustomerAdmin(ServiceAdmin):
             {"classes": ("collapse",), "fields": ("mail_address", ("mail_city", "mail_state", "mail_zip"))},
         ),
     )
-    inlines = (CatalogItemInline, CustomerWorkOrderInline, CustomerRepairOrderInline)
+    # The orders app and the repairs app add their read-only order lists (core.admin_base.extend_admin).
+    inlines = (CatalogItemInline,)
 
     @admin.display(description="New for this customer")
     def shortcuts(self, obj):

@@ -2,7 +2,7 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.urls import reverse
 
-from awning.models import ItemDescription, TimeStampedModel, VersionedModel, positive
+from core.models import ItemDescription, TimeStampedModel, VersionedModel, positive
 
 
 class Source(TimeStampedModel):

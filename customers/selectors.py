@@ -1,6 +1,6 @@
 """Reads that pages share."""
 
-from awning.cache import cached
+from core.cache import cached
 
 from .models import Source
 

@@ -8,15 +8,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.models import User
-from awning.cache import WORK_ORDER_STATE, invalidate_on_commit
-from awning.numbering import CUSTOMER_NUMBER, next_number
-from awning.services import (
-    apply_fields,
-    lock_for_edit,
-    normalise_item_text,
-    save_version,
-    validate,
-)
+from core.cache import WORK_ORDER_STATE, invalidate_on_commit
+from core.numbering import CUSTOMER_NUMBER, next_number
+from core.editing import apply_fields, lock_for_edit, save_version, validate
+from core.items import normalise_item_text
 
 from .models import CatalogItem, Customer, Source
 from .selectors import SOURCE_CHOICES

@@ -16,7 +16,7 @@ from decimal import Decimal
 from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Func, IntegerField, Q, Sum
 from django.db.models.functions import Greatest
 
-from awning.choices import Tier
+from core.choices import Tier
 from workorders.models import WorkOrder, WorkOrderItem
 
 from .cache import cached_with_work_orders

@@ -1,9 +1,9 @@
 """Cached reads that follow the work-order state.
 
-awning.cache gives one value per name. The dashboard and the analytics cache several values (per
+core.cache gives one value per name. The dashboard and the analytics cache several values (per
 day, per date range) that all go stale together whenever a work order changes, so their keys embed
-the current generation of awning.cache.WORK_ORDER_STATE: moving that generation after
-commit retires every one of them at once, with the same race-freedom as awning.cache.
+the current generation of core.cache.WORK_ORDER_STATE: moving that generation after
+commit retires every one of them at once, with the same race-freedom as core.cache.
 """
 
 from collections.abc import Callable
@@ -11,7 +11,7 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from awning.cache import DEFAULT_TIMEOUT, WORK_ORDER_STATE, current_key
+from core.cache import DEFAULT_TIMEOUT, WORK_ORDER_STATE, current_key
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ as a quirk, so the report can count quirks and list altered rows.
 import re
 from decimal import Decimal, InvalidOperation
 
-from awning.choices import QuoteStatus, ReturnMethod, ReturnTo, StorageTime
+from core.choices import QuoteStatus, ReturnMethod, ReturnTo, StorageTime
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 FLOAT_SUFFIX = re.compile(r"^(\d+)\.0+$")

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from awning.choices import QuoteStatus
-from awning.services import normalise_item_text
+from core.choices import QuoteStatus
+from core.items import normalise_item_text
 from customers.services import description_key
 from workorders.stages import Stage
 

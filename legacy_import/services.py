@@ -15,8 +15,8 @@ from django.apps import apps
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from awning.cache import WORK_ORDER_STATE, invalidate_on_commit
-from awning.numbering import fix_sequences
+from core.cache import WORK_ORDER_STATE, invalidate_on_commit
+from core.numbering import fix_sequences
 from customers.models import CatalogItem, Customer, Source
 from customers.selectors import SOURCE_CHOICES
 from repairs.models import RepairOrder, RepairOrderFile

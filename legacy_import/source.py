@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import psycopg
 from psycopg.rows import dict_row
 
-from awning.errors import DomainError
+from core.errors import DomainError
 
 
 class LegacySourceError(DomainError):

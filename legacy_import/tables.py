@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
-from awning.storage import FINAL_PREFIXES, STAGING_PREFIX
+from files.registry import FINAL_PREFIXES
+from files.storage import STAGING_PREFIX
 from customers.models import CatalogItem, Customer, Source
 from repairs.models import RepairOrder, RepairOrderFile, RepairOrderItem
 from workorders.models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem

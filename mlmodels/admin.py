@@ -6,8 +6,8 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from awning.admin_base import refusal_text
-from awning.errors import DomainError
+from core.admin_base import refusal_text
+from core.errors import DomainError
 
 from .models import ModelVersion, Prediction, TrainingRun
 from .plots import predicted_vs_actual_svg

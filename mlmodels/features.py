@@ -16,8 +16,8 @@ import numpy as np
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
-from awning.choices import ReturnMethod, StorageTime
-from awning.sizes import is_sail, parse_square_feet
+from core.choices import ReturnMethod, StorageTime
+from core.sizes import is_sail, parse_square_feet
 from workorders.models import WorkOrder, WorkOrderItem
 
 # Bump when a feature changes meaning: it is part of every version's code_version.

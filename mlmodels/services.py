@@ -12,8 +12,9 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from awning.cache import invalidate_on_commit
-from awning.errors import DomainError
+from core.after_commit import after_commit
+from core.cache import invalidate_on_commit
+from core.errors import DomainError
 from workorders.models import WorkOrder
 
 from . import artifacts
@@ -140,7 +141,7 @@ def activate_model_version(*, version: ModelVersion, activated_by: User | None) 
     ModelVersion.objects.filter(pk=version.pk).update(is_active=True, last_activated_at=timezone.now())
     invalidate_on_commit(ACTIVE_CACHE)
     # The dates on the pages should come from the version just chosen, not wait for the night.
-    transaction.on_commit(_refresh_open_predictions_later, robust=True)
+    after_commit(_refresh_open_predictions_later)
     log.info("Model version %s activated by %s", version.pk, activated_by or "training")
     return ModelVersion.objects.get(pk=version.pk)
 

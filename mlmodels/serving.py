@@ -5,7 +5,7 @@ once per ACTIVE_TTL seconds for all processes together). When that differs from 
 version, one thread of the process reloads under a lock while the others wait; the artifact's
 sha256 must match the one recorded at training, or it is refused, logged, and the previous
 version goes on serving. So every worker converges on the active version as soon as the
-activation commits (awning.cache moves the key's generation on commit), and none ever serves a
+activation commits (core.cache moves the key's generation on commit), and none ever serves a
 version that was not active.
 """
 
@@ -15,8 +15,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from awning.cache import cached
-from awning.errors import DomainError
+from core.cache import cached
+from core.errors import DomainError
 
 from . import artifacts, training  # noqa: F401 — training caps the OpenMP threads
 from .features import FEATURE_NAMES

@@ -3,10 +3,11 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 
-from awning.admin_base import AggregateAdmin, CatalogPickForm, OrderListMixin, file_inline, item_inline
+from core.admin_base import OrderListMixin, ReadOnlyInline, extend_admin, item_inline
+from customers.order_admin import AggregateAdmin, CatalogPickForm
+from files.admin import file_inline
 from workorders.admin import OpenClosedFilter
 from workorders.models import WorkOrder
-from workorders.ticket_views import PrintTicketsAdminMixin
 
 from . import services
 from .models import RepairOrder, RepairOrderFile, RepairOrderItem
@@ -46,8 +47,18 @@ class RepairOrderForm(CatalogPickForm):
         return cleaned
 
 
+class CustomerRepairOrderInline(ReadOnlyInline):
+    model = RepairOrder
+    fields = ("number", "name", "item_type", "date_in", "date_required", "completed_on")
+    readonly_fields = fields
+    ordering = ("-number",)
+
+
+extend_admin("customers.Customer", inlines=(CustomerRepairOrderInline,))
+
+
 @admin.register(RepairOrder)
-class RepairOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
+class RepairOrderAdmin(OrderListMixin, AggregateAdmin):
     form = RepairOrderForm
     csv_columns = (
         ("number", "Number"), ("name", "Name"), ("customer.number", "Customer number"), ("customer.name", "Customer"),
@@ -61,11 +72,11 @@ class RepairOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
     list_filter = (OpenClosedFilter, "firm_rush", "rush", "quote", "needs_cleaning")
     search_fields = ("=number", "name", "=customer__number", "customer__name", "item_type", "repair_type")
     list_select_related = ("customer", "work_order")
-    readonly_fields = ("number", "completed_on", "version", "items_total", "ticket_link")
+    readonly_fields = ("number", "completed_on", "version", "items_total")
     autocomplete_fields = ("customer",)
     date_hierarchy = "date_in"
     fieldsets = (
-        (None, {"fields": ("number", "customer", "name", "quote", "ticket_link", "loaded_version")}),
+        (None, {"fields": ("number", "customer", "name", "quote", "loaded_version")}),
         ("Cleaning work order", {"fields": (("linked_work_order", "relink"), "needs_cleaning", "link_note")}),
         ("Priority", {"fields": (("firm_rush", "rush"),)}),
         ("Dates", {"fields": (("date_in", "date_required"), ("sent_out_on", "returned_on"), "completed_on")}),
@@ -76,7 +87,7 @@ class RepairOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
         ("Files", {"fields": ("add_files",)}),
     )
     inlines = (item_inline(RepairOrderItem), file_inline(RepairOrderFile))
-    actions = ("complete_orders", "export_csv", "print_tickets")
+    actions = ("complete_orders", "export_csv")
 
     @admin.display(description="Tier", ordering="firm_rush")
     def tier_label(self, obj):

@@ -3,8 +3,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-from awning.choices import QuoteStatus
-from awning.models import Attachment, ItemDescription, Order, positive
+from core.choices import QuoteStatus
+from core.models import ItemDescription, Order, positive
+from files.models import Attachment
+from files.registry import final_name
 from customers.models import CatalogItem, Customer
 from workorders.models import WorkOrder
 
@@ -76,7 +78,7 @@ class RepairOrderItem(ItemDescription):
 
 
 def repair_order_upload_to(instance: "RepairOrderFile", filename: str) -> str:
-    return f"repair-orders/{instance.repair_order.number}/{filename}"
+    return final_name(instance, filename)
 
 
 class RepairOrderFile(Attachment):

@@ -9,17 +9,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from awning.attachments import attach_file, delete_attachment, forget_after_commit, lock_owned_files
-from awning.errors import AlreadyLinked, InvalidTransition
-from awning.numbering import REPAIR_ORDER_NUMBER, next_number
-from awning.services import (
-    apply_fields,
-    build_lines,
-    lock_for_edit,
-    save_version,
-    validate,
-    validate_dates,
-)
+from files.attachments import attach_file, delete_attachment, forget_after_commit, lock_owned_files
+from core.errors import AlreadyLinked, InvalidTransition
+from core.numbering import REPAIR_ORDER_NUMBER, next_number
+from core.editing import apply_fields, lock_for_edit, save_version, validate, validate_dates
+from core.items import build_lines
 from customers.models import Customer
 from workorders.models import WorkOrder
 
@@ -97,16 +91,6 @@ def update_repair_order(
     validate_repair_order(repair_order)
     if items is not None:
         _replace_lines(repair_order, items)
-    return save_version(repair_order, actor=updated_by)
-
-
-@transaction.atomic
-def replace_repair_items(
-    *, repair_order: RepairOrder, items: Sequence[ItemData], expected_version: int | None, updated_by: User | None
-) -> RepairOrder:
-    """Replace all items in one transaction with the repair order row locked."""
-    repair_order = lock_for_edit(RepairOrder.objects, pk=repair_order.pk, expected_version=expected_version)
-    _replace_lines(repair_order, items)
     return save_version(repair_order, actor=updated_by)
 
 

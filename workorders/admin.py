@@ -7,22 +7,21 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from awning.admin_base import refusal_text
-from awning.services import is_number
-from awning.errors import DomainError
+from core.admin_base import refusal_text
+from core.numbering import is_number
+from core.errors import DomainError
 
-from awning.admin_base import (
-    AggregateAdmin, CatalogPickForm, OrderListMixin, ReadOnlyInline, ServiceAdmin, file_inline, item_inline,
-)
+from core.admin_base import OrderListMixin, ReadOnlyInline, ServiceAdmin, extend_admin, item_inline
+from customers.order_admin import AggregateAdmin, CatalogPickForm
+from files.admin import file_inline
 from customers.selectors import list_source_choices
-from mlmodels.selectors import with_predicted_completion
 
 from . import services
 from .models import (
     CheckIn, CheckInFile, CheckInItem, QuoteRequest, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem,
 )
+from .selectors import with_display_annotations
 from .stages import Stage
-from .ticket_views import PrintTicketsAdminMixin
 
 
 
@@ -80,8 +79,18 @@ class WorkOrderEventInline(ReadOnlyInline):
     verbose_name_plural = "History"
 
 
+class CustomerWorkOrderInline(ReadOnlyInline):
+    model = WorkOrder
+    fields = ("number", "name", "stage", "date_in", "date_required", "completed_on")
+    readonly_fields = fields
+    ordering = ("-number",)
+
+
+extend_admin("customers.Customer", inlines=(CustomerWorkOrderInline,))
+
+
 @admin.register(WorkOrder)
-class WorkOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
+class WorkOrderAdmin(OrderListMixin, AggregateAdmin):
     form = WorkOrderForm
     csv_columns = (
         ("number", "Number"), ("name", "Name"), ("customer.number", "Customer number"), ("customer.name", "Customer"),
@@ -100,12 +109,12 @@ class WorkOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
     list_select_related = ("customer", "ship_to")
     readonly_fields = (
         "number", "stage", "started_on", "cleaned_on", "treated_on", "packaged_on", "completed_on",
-        "final_location", "repair_order_link", "version", "items_total", "ticket_link", "predicted_done",
+        "final_location", "repair_order_link", "version", "items_total", "predicted_done",
     )
     autocomplete_fields = ("customer", "ship_to")
     date_hierarchy = "date_in"
     fieldsets = (
-        (None, {"fields": ("number", "customer", "name", "stage", "quote", "ticket_link", "loaded_version")}),
+        (None, {"fields": ("number", "customer", "name", "stage", "quote", "loaded_version")}),
         ("Priority", {"fields": (("firm_rush", "rush"), "is_cushion", "repairs_needed")}),
         ("Dates", {"fields": (("date_in", "date_required"), ("started_on", "cleaned_on", "treated_on"), ("packaged_on", "completed_on"), "predicted_done")}),
         ("Storage and return", {"fields": (("storage_time", "rack_number", "final_location"), ("return_to", "return_method", "ship_to"))}),
@@ -114,11 +123,12 @@ class WorkOrderAdmin(PrintTicketsAdminMixin, OrderListMixin, AggregateAdmin):
         ("Files", {"fields": ("add_files",)}),
     )
     inlines = (item_inline(WorkOrderItem), file_inline(WorkOrderFile), WorkOrderEventInline)
-    actions = ("approve_quotes", "complete_orders", "export_csv", "print_tickets")
+    actions = ("approve_quotes", "complete_orders", "export_csv")
 
     def get_queryset(self, request):
-        return with_predicted_completion(super().get_queryset(request))
+        return with_display_annotations(super().get_queryset(request))
 
+    # predicted_completion is annotated by the completion model (mlmodels registers it).
     @admin.display(description="Predicted done", ordering="predicted_completion")
     def predicted_done(self, obj):
         # Open orders only: a completed order's last prediction is history, kept for accuracy.

@@ -5,8 +5,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from awning.choices import QuoteStatus, ReturnTo, StorageTime
-from awning.models import Attachment, ItemDescription, Order, VersionedModel, positive
+from core.choices import QuoteStatus, ReturnTo, StorageTime
+from core.models import ItemDescription, Order, VersionedModel, positive
+from files.models import Attachment
+from files.registry import final_name
 from customers.models import CatalogItem, Customer, Source
 
 from .stages import Stage
@@ -118,7 +120,7 @@ class WorkOrderItem(ItemDescription):
         CatalogItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="work_order_items"
     )
     quantity = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
-    # Area of one item parsed from ``size`` when the line is written (awning.sizes), so analytics
+    # Area of one item parsed from ``size`` when the line is written (core.sizes), so analytics
     # can sum square feet in SQL; empty for sails, junk and implausible sizes.
     square_feet = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True, editable=False)
 
@@ -152,7 +154,7 @@ class WorkOrderEvent(models.Model):
 
 
 def work_order_upload_to(instance: "WorkOrderFile", filename: str) -> str:
-    return f"work-orders/{instance.work_order.number}/{filename}"
+    return final_name(instance, filename)
 
 
 class WorkOrderFile(Attachment):
@@ -216,7 +218,7 @@ class CheckInItem(ItemDescription):
 
 
 def check_in_upload_to(instance: "CheckInFile", filename: str) -> str:
-    return f"check-ins/{instance.check_in_id}/{filename}"
+    return final_name(instance, filename)
 
 
 class CheckInFile(Attachment):

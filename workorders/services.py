@@ -5,6 +5,7 @@ of the admin's transaction) and states what it locks.
 """
 
 from collections.abc import Mapping, Sequence
+from copy import copy
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -14,27 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from awning.choices import QuoteStatus
-from awning.cache import WORK_ORDER_STATE, invalidate_on_commit
-from awning.attachments import attach_file, copy_attachments, delete_attachment, forget_after_commit, lock_owned_files
-from awning.errors import AlreadyProcessed, InvalidTransition
-from awning.numbering import WORK_ORDER_NUMBER, next_number
-from awning.services import (
-    apply_fields,
-    build_lines,
-    lock_for_edit,
-    save_version,
-    validate,
-    validate_dates,
-)
-from awning.sizes import parse_square_feet
-from cleaning_queue import services as queue
-from mlmodels.hooks import refresh_prediction_on_commit
+from core.choices import QuoteStatus
+from core.cache import WORK_ORDER_STATE, invalidate_on_commit
+from files.attachments import attach_file, copy_attachments, delete_attachment, forget_after_commit, lock_owned_files
+from core.errors import AlreadyProcessed, InvalidTransition
+from core.numbering import WORK_ORDER_NUMBER, next_number
+from core.editing import apply_fields, lock_for_edit, save_version, validate, validate_dates
+from core.items import build_lines
+from core.sizes import parse_square_feet
 from customers.models import Customer
 from customers.services import record_catalog_item
 
+from . import signals
 from .models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
-from .stages import QUEUE_STAGES, STAGE_DATE_FIELD, Stage, can_move
+from .stages import STAGE_DATE_FIELD, Stage, can_move
 
 ItemData = Mapping[str, Any]
 
@@ -90,9 +84,8 @@ def create_work_order(
     work_order.save()
     _save_lines(work_order, lines, items)
     _log(work_order, kind=WorkOrderEvent.Kind.CREATED, from_stage="", actor=created_by)
-    if work_order.stage in QUEUE_STAGES:
-        queue.enqueue(work_order=work_order, actor=created_by)
-    refresh_prediction_on_commit(work_order.pk)
+    signals.stage_changed.send(WorkOrder, work_order=work_order, from_stage="", actor=created_by)
+    signals.work_order_saved.send(WorkOrder, work_order=work_order, before=None, actor=created_by)
     return work_order
 
 
@@ -112,34 +105,16 @@ def update_work_order(
     queued order whose priority or dates change is slotted again.
     """
     work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
-    slot_before = queue.default_key(work_order)
+    before = copy(work_order)
     if work_order.stage == Stage.IN_PROGRESS and fields.get("quote", work_order.quote) != work_order.quote:
         raise ValidationError({"quote": QUOTE_FIXED_IN_PROGRESS})
     apply_fields(work_order, fields, WORK_ORDER_FIELDS)
     validate_work_order(work_order)
     if items is not None:
         _replace_lines(work_order, items)
-    stage_before = work_order.stage
     _follow_quote(work_order, actor=updated_by)
-    if work_order.stage == stage_before and queue.default_key(work_order) != slot_before:
-        queue.reslot(work_order=work_order, actor=updated_by)
+    signals.work_order_saved.send(WorkOrder, work_order=work_order, before=before, actor=updated_by)
     invalidate_on_commit(WORK_ORDER_STATE)
-    refresh_prediction_on_commit(work_order.pk)
-    return save_version(work_order, actor=updated_by)
-
-
-@transaction.atomic
-def replace_work_order_items(
-    *, work_order: WorkOrder, items: Sequence[ItemData], expected_version: int | None, updated_by: User | None
-) -> WorkOrder:
-    """Replace all items of the order in one transaction, with the order row locked.
-
-    Readers keep seeing the old items until commit; a failure after the delete rolls it back;
-    two concurrent replacements serialise on the lock, so the result is one list or the other.
-    """
-    work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
-    _replace_lines(work_order, items)
-    invalidate_on_commit(WORK_ORDER_STATE)  # square feet and revenue
     return save_version(work_order, actor=updated_by)
 
 
@@ -164,7 +139,7 @@ def _save_lines(work_order: WorkOrder, lines: list[WorkOrderItem], items: Sequen
 
 
 def square_feet_of(size: str) -> Decimal | None:
-    """The stored form of awning.sizes.parse_square_feet: what analytics sums in SQL."""
+    """The stored form of core.sizes.parse_square_feet: what analytics sums in SQL."""
     area = parse_square_feet(size)
     return Decimal(str(area)) if area is not None else None
 
@@ -176,7 +151,8 @@ def _catalog_order(line: WorkOrderItem) -> tuple[str, ...]:
 @transaction.atomic
 def delete_work_order(*, work_order: WorkOrder) -> None:
     locked = WorkOrder.objects.select_for_update().get(pk=work_order.pk)  # full lock: the row goes
-    queue.dequeue(work_order=locked)  # close its gap in the queue before the cascade removes it
+    # The queue closes its gap before the cascade removes the entry.
+    signals.work_order_deleting.send(WorkOrder, work_order=locked, actor=None)
     stored = lock_owned_files(locked.files.all())
     locked.delete()
     forget_after_commit(stored)
@@ -275,10 +251,7 @@ def _follow_quote(work_order: WorkOrder, *, actor: User | None) -> None:
 def _move(work_order: WorkOrder, to_stage: str, *, actor: User | None) -> None:
     from_stage, work_order.stage = work_order.stage, to_stage
     _log(work_order, kind=WorkOrderEvent.Kind.STAGE, from_stage=from_stage, actor=actor)
-    if from_stage in QUEUE_STAGES and to_stage not in QUEUE_STAGES:
-        queue.dequeue(work_order=work_order, actor=actor)
-    elif to_stage in QUEUE_STAGES and from_stage not in QUEUE_STAGES:
-        queue.enqueue(work_order=work_order, actor=actor)
+    signals.stage_changed.send(WorkOrder, work_order=work_order, from_stage=from_stage, actor=actor)
 
 
 def _log(work_order: WorkOrder, *, kind: str, from_stage: str, actor: User | None) -> None:

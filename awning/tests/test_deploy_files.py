@@ -47,7 +47,7 @@ def test_procfile_runs_web_worker_and_beat():
     assert processes["beat"][:4] == ["celery", "-A", "awning", "beat"]
     # Every instance runs every process: only the lock holder may send (awning/beat.py).
     beat = processes["beat"]
-    assert beat[beat.index("--scheduler") + 1] == "awning.beat:SingleBeatScheduler"
+    assert beat[beat.index("--scheduler") + 1] == "core.beat:SingleBeatScheduler"
     assert processes["web"][0] == "gunicorn"
 
 
@@ -95,7 +95,7 @@ def test_ebextensions_wsgi_path_and_health_check_match_the_app():
     assert callable(_import_target(wsgi_path))
     assert wsgi_path in procfile()["web"], "the Procfile and WSGIPath must serve the same app"
     health_path = options["aws:elasticbeanstalk:environment:process:default"]["HealthCheckPath"]
-    from awning.health import HEALTH_PATH
+    from core.health import HEALTH_PATH
 
     assert health_path == HEALTH_PATH == options["aws:elasticbeanstalk:application"]["Application Healthcheck URL"]
 

@@ -2,7 +2,7 @@ import datetime
 
 from django.db.models import Max
 
-from awning.choices import QuoteStatus
+from core.choices import QuoteStatus
 from cleaning_queue.models import QueueEntry
 from customers.tests.factories import CustomerFactory
 from workorders.models import WorkOrder

@@ -5,7 +5,7 @@ import random
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from awning.tests.concurrency import concurrency_marks, errors_in, run_concurrently
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from cleaning_queue import services
 from cleaning_queue.models import Queue, QueueEntry
 from cleaning_queue.tests.factories import bulk_queue

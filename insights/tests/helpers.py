@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from awning.choices import QuoteStatus
+from core.choices import QuoteStatus
 from customers.tests.factories import CustomerFactory
 from workorders.services import change_work_order_stage
 from workorders.stages import Stage

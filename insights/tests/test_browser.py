@@ -6,7 +6,7 @@ Set AWNING_SCREENSHOTS_DIR to also save the screenshots shown in the README.
 import random
 from datetime import timedelta
 
-from awning.tests.browser import DESKTOP, PHONE, browser, browser_marks, logged_in_page, screenshot  # noqa: F401
+from testing.browser import DESKTOP, PHONE, browser, browser_marks, logged_in_page, screenshot  # noqa: F401
 from customers.tests.factories import CustomerFactory, SourceFactory
 from workorders.stages import Stage
 from workorders.tests.factories import CheckInFactory

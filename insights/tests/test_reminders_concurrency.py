@@ -5,7 +5,7 @@ from collections import Counter
 
 from django.core import mail
 
-from awning.tests.concurrency import concurrency_marks, errors_in, run_concurrently
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from customers.models import Customer
 from customers.tests.factories import CustomerFactory
 from insights import reminders

@@ -1,6 +1,6 @@
 import pytest
 
-from awning.choices import QuoteStatus, ReturnMethod, StorageTime
+from core.choices import QuoteStatus, ReturnMethod, StorageTime
 from legacy_import import cleaning as c
 from legacy_import.mappers import link_pairs
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection, transaction
 from django.db.models.query import QuerySet
 
-from awning.tests.concurrency import concurrency_marks, errors_in, run_concurrently
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from legacy_import.report import TableStats
 from legacy_import.writers import upsert
 from workorders.models import WorkOrder

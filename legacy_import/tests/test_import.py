@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from awning.choices import QuoteStatus, ReturnMethod, ReturnTo, StorageTime
+from core.choices import QuoteStatus, ReturnMethod, ReturnTo, StorageTime
 from cleaning_queue.models import QueueEntry
 from customers.models import CatalogItem, Customer, Source
 from insights.models import CleaningReminder

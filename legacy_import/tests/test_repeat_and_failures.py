@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
 
-from awning.numbering import sequence_states
+from core.numbering import sequence_states
 from cleaning_queue.models import Queue, QueueEntry
 from customers.models import CatalogItem, Customer, Source
 from customers.services import create_catalog_item
@@ -156,7 +156,7 @@ def test_an_import_moves_the_cached_dashboard_on(legacy_db, django_capture_on_co
 
 
 def test_a_reimport_keeps_the_files_uploaded_here(legacy_db, django_capture_on_commit_callbacks):
-    from awning.tests.files import photo
+    from testing.files import photo
     from workorders.services import add_check_in_file, add_work_order_file
 
     run_import(dsn=legacy_db)

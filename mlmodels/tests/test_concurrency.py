@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from awning.tests.concurrency import concurrency_marks, errors_in, run_concurrently
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from mlmodels import services
 from mlmodels.models import ModelVersion, TrainingRun
 from mlmodels.tests.conftest import small_model

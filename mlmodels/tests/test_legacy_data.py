@@ -12,7 +12,7 @@ import pytest
 
 from accounts.roles import MANAGER
 from accounts.tests.factories import make_user
-from awning.choices import ReturnMethod, StorageTime
+from core.choices import ReturnMethod, StorageTime
 from customers.tests.factories import CustomerFactory
 from mlmodels import services
 from mlmodels.models import Prediction

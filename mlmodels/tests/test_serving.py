@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.roles import OFFICE
 from accounts.tests.factories import make_user
-from awning.errors import DomainError
+from core.errors import DomainError
 from mlmodels import serving, services
 from mlmodels.models import ModelVersion
 from mlmodels.selectors import predict_work_order

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from awning.migration_ops import trigram_search_indexes
+from core.migration_ops import trigram_search_indexes
 
 
 class Migration(migrations.Migration):

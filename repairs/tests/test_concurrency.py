@@ -2,8 +2,8 @@
 
 import time
 
-from awning.errors import AlreadyLinked
-from awning.tests.concurrency import concurrency_marks, errors_in, run_concurrently
+from core.errors import AlreadyLinked
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from customers.tests.factories import CustomerFactory
 from repairs.models import RepairOrder
 from repairs.services import link_repair

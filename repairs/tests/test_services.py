@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from sequences import get_last_value
 
-from awning.errors import AlreadyLinked, InvalidTransition, StaleEditError
-from awning.numbering import REPAIR_ORDER_NUMBER
-from awning.services import DATE_REQUIRED_BEFORE_DATE_IN
+from core.errors import AlreadyLinked, InvalidTransition, StaleEditError
+from core.numbering import REPAIR_ORDER_NUMBER
+from core.editing import DATE_REQUIRED_BEFORE_DATE_IN
 from customers.models import CatalogItem
 from customers.tests.factories import CatalogItemFactory, CustomerFactory
 from repairs import services
@@ -132,10 +132,10 @@ def test_update_repair_order_refuses_a_stale_version_and_writes_nothing(office_u
     assert list(repair.items.values_list("pk", flat=True)) == items
 
 
-def test_replace_repair_items_swaps_the_list_and_bumps_the_version(manager):
+def test_update_repair_order_items_swaps_the_list_and_bumps_the_version(manager):
     repair = RepairOrderFactory(items=[item_data(0), item_data(1)])
 
-    services.replace_repair_items(
+    services.update_repair_order(fields={}, 
         repair_order=repair, items=[item_data(2, quantity=2), item_data(3)], expected_version=1, updated_by=manager
     )
 
@@ -145,16 +145,16 @@ def test_replace_repair_items_swaps_the_list_and_bumps_the_version(manager):
     assert not CatalogItem.objects.exists()
 
 
-def test_replace_repair_items_refuses_a_bad_line_or_a_stale_version_and_keeps_the_items():
+def test_update_repair_order_items_refuses_a_bad_line_or_a_stale_version_and_keeps_the_items():
     repair = RepairOrderFactory(items=[item_data(0), item_data(1)])
     before = list(repair.items.values_list("pk", "description"))
 
     with pytest.raises(ValidationError):
-        services.replace_repair_items(
+        services.update_repair_order(fields={}, 
             repair_order=repair, items=[item_data(2), item_data(3, quantity=0)], expected_version=1, updated_by=None
         )
     with pytest.raises(StaleEditError):
-        services.replace_repair_items(repair_order=repair, items=[item_data(2)], expected_version=7, updated_by=None)
+        services.update_repair_order(fields={}, repair_order=repair, items=[item_data(2)], expected_version=7, updated_by=None)
 
     assert list(repair.items.values_list("pk", "description")) == before
     assert RepairOrder.objects.get(pk=repair.pk).version == 1
@@ -169,7 +169,7 @@ def test_a_fault_while_inserting_the_new_repair_items_leaves_the_old_items_intac
 
     monkeypatch.setattr(RepairOrderItem.objects, "bulk_create", boom)
     with pytest.raises(RuntimeError, match="injected fault"):
-        services.replace_repair_items(repair_order=repair, items=[item_data(3)], expected_version=1, updated_by=None)
+        services.update_repair_order(fields={}, repair_order=repair, items=[item_data(3)], expected_version=1, updated_by=None)
     monkeypatch.undo()
 
     assert list(repair.items.values_list("pk", "description")) == before

@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.db import migrations, models
 
-from awning.sizes import parse_square_feet
+from core.sizes import parse_square_feet
 
 BATCH = 2000
 

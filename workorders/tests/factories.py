@@ -3,7 +3,7 @@ import datetime
 import factory
 from factory.django import DjangoModelFactory
 
-from awning.choices import QuoteStatus
+from core.choices import QuoteStatus
 from customers.tests.factories import CustomerFactory
 from workorders import services
 from workorders.models import CheckIn, WorkOrder

@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from awning.choices import QuoteStatus
-from awning.services import DATE_REQUIRED_BEFORE_DATE_IN
+from core.choices import QuoteStatus
+from core.editing import DATE_REQUIRED_BEFORE_DATE_IN
 from customers.models import CatalogItem
 from customers.tests.factories import CustomerFactory, SourceFactory
 from workorders.models import CheckIn, WorkOrder

@@ -4,7 +4,7 @@ import io
 
 from pypdf import PdfReader
 
-from awning.tests.browser import DESKTOP, browser, browser_marks, logged_in_page, screenshot  # noqa: F401
+from testing.browser import DESKTOP, browser, browser_marks, logged_in_page, screenshot  # noqa: F401
 from customers.tests.factories import CustomerFactory, SourceFactory
 from workorders.models import CheckIn
 

@@ -6,11 +6,11 @@ import time
 from django.db import connection
 from django.db.models import F
 
-from awning.tests.concurrency import concurrency_marks, errors_in, run_concurrently
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from customers.models import CatalogItem, Customer
 from customers.tests.factories import CustomerFactory
 from workorders.models import WorkOrder, WorkOrderItem
-from workorders.services import create_work_order, replace_work_order_items
+from workorders.services import create_work_order, update_work_order
 from workorders.tests.factories import WorkOrderFactory, item_data
 
 pytestmark = concurrency_marks()
@@ -48,7 +48,7 @@ def test_concurrent_item_replacements_end_with_exactly_one_list_and_readers_neve
     order = WorkOrderFactory(items=_list_for(99))
     results, seen_counts = _replace_while_reading(
         order,
-        lambda t: replace_work_order_items(
+        lambda t: update_work_order(fields={}, 
             work_order=WorkOrder(pk=order.pk), items=_list_for(t), expected_version=None, updated_by=None
         ),
     )
@@ -120,7 +120,7 @@ def test_negative_control_read_modify_write_loses_catalog_updates():
 
 def test_two_people_converting_the_same_check_in_at_once_make_one_work_order(manager, office_user):
     from accounts.models import User
-    from awning.errors import AlreadyProcessed
+    from core.errors import AlreadyProcessed
     from workorders.models import CheckIn
     from workorders.services import convert_check_in
     from workorders.tests.factories import CheckInFactory

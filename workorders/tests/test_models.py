@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from awning.choices import QuoteStatus
+from core.choices import QuoteStatus
 from workorders import services
 from workorders.models import CheckIn, WorkOrder, WorkOrderItem
 from workorders.stages import Stage

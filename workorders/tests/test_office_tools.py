@@ -7,7 +7,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from awning.choices import QuoteStatus
+from core.choices import QuoteStatus
 from cleaning_queue.models import QueueEntry
 from customers.models import CatalogItem
 from customers.tests.factories import CatalogItemFactory, CustomerFactory

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from awning.choices import QuoteStatus
+from core.choices import QuoteStatus
 from cleaning_queue.models import QueueEntry
 from cleaning_queue.tests.factories import queued
 from customers.models import CatalogItem

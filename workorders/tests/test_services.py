@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from sequences import get_last_value
 
-from awning.choices import QuoteStatus
-from awning.errors import AlreadyProcessed, InvalidTransition, StaleEditError
-from awning.numbering import WORK_ORDER_NUMBER
-from awning.services import DATE_REQUIRED_BEFORE_DATE_IN
+from core.choices import QuoteStatus
+from core.errors import AlreadyProcessed, InvalidTransition, StaleEditError
+from core.numbering import WORK_ORDER_NUMBER
+from core.editing import DATE_REQUIRED_BEFORE_DATE_IN
 from customers.models import CatalogItem
 from customers.services import delete_catalog_item
 from customers.tests.factories import CatalogItemFactory, CustomerFactory, SourceFactory
@@ -353,14 +353,14 @@ def test_an_edit_that_keeps_the_quote_writes_no_stage_event():
 
 
 # ---------------------------------------------------------------------------------------------
-# replace_work_order_items
+# update_work_order: replacing the items
 # ---------------------------------------------------------------------------------------------
 
 
-def test_replace_work_order_items_swaps_the_list_and_bumps_the_version(manager):
+def test_update_work_order_items_swaps_the_list_and_bumps_the_version(manager):
     order = WorkOrderFactory(items=[item_data(0), item_data(1)])
 
-    services.replace_work_order_items(
+    services.update_work_order(fields={}, 
         work_order=order, items=[item_data(3, quantity=2)], expected_version=1, updated_by=manager
     )
 
@@ -369,23 +369,23 @@ def test_replace_work_order_items_swaps_the_list_and_bumps_the_version(manager):
     assert (row.version, row.updated_by) == (2, manager)
 
 
-def test_replace_work_order_items_refuses_a_stale_version_and_keeps_the_items():
+def test_update_work_order_items_refuses_a_stale_version_and_keeps_the_items():
     order = WorkOrderFactory()
     services.update_work_order(work_order=order, fields={"rush": True}, expected_version=1, updated_by=None)
     before = list(order.items.values_list("pk", flat=True))
 
     with pytest.raises(StaleEditError):
-        services.replace_work_order_items(work_order=order, items=[item_data(3)], expected_version=1, updated_by=None)
+        services.update_work_order(fields={}, work_order=order, items=[item_data(3)], expected_version=1, updated_by=None)
 
     assert list(order.items.values_list("pk", flat=True)) == before
 
 
-def test_replace_work_order_items_refuses_a_bad_line_and_keeps_the_items():
+def test_update_work_order_items_refuses_a_bad_line_and_keeps_the_items():
     order = WorkOrderFactory(items=[item_data(0), item_data(1)])
     before = list(order.items.values_list("pk", "description"))
 
     with pytest.raises(ValidationError):
-        services.replace_work_order_items(
+        services.update_work_order(fields={}, 
             work_order=order, items=[item_data(2), item_data(3, price=Decimal("-5"))], expected_version=1,
             updated_by=None,
         )
@@ -404,7 +404,7 @@ def test_a_fault_while_inserting_the_new_items_leaves_the_old_items_intact(monke
     monkeypatch.setattr(WorkOrderItem.objects, "bulk_create", _boom)
 
     with pytest.raises(RuntimeError, match="injected fault"):
-        services.replace_work_order_items(work_order=order, items=[item_data(3)], expected_version=1, updated_by=None)
+        services.update_work_order(fields={}, work_order=order, items=[item_data(3)], expected_version=1, updated_by=None)
 
     monkeypatch.undo()
     assert list(order.items.values_list("pk", "description")) == before
@@ -418,7 +418,7 @@ def test_a_fault_while_recording_the_catalog_leaves_the_old_items_intact(monkeyp
     monkeypatch.setattr(services, "record_catalog_item", _boom)
 
     with pytest.raises(RuntimeError, match="injected fault"):
-        services.replace_work_order_items(work_order=order, items=[item_data(3)], expected_version=1, updated_by=None)
+        services.update_work_order(fields={}, work_order=order, items=[item_data(3)], expected_version=1, updated_by=None)
 
     monkeypatch.undo()
     assert list(order.items.values_list("pk", "description")) == before

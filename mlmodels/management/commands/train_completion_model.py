@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from awning.errors import DomainError
+from core.errors import DomainError
 from mlmodels.models import ModelVersion
 from mlmodels.services import train_completion_model
 

@@ -1,0 +1,70 @@
+"""Helpers the domain services share: locking for edits, optimistic versions, field updates."""
+
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from .errors import StaleEditError
+from .models import VersionedModel
+
+M = TypeVar("M", bound=models.Model)
+V = TypeVar("V", bound=VersionedModel)
+
+STALE_EDIT = (
+    "This {thing} was changed by {who} at {when} since you opened it. "
+    "Nothing was saved: reload the page to see their changes."
+)
+
+
+
+def lock_for_edit(queryset: models.QuerySet[V], *, pk: int, expected_version: int | None) -> V:
+    """Lock the row and refuse if it changed since the form was loaded.
+
+    Must run inside a transaction. ``expected_version=None`` skips the check (for callers that
+    did not load a form, such as tasks and technician one-tap actions).
+    """
+    obj = queryset.select_for_update(no_key=True).get(pk=pk)
+    if expected_version is not None and obj.version != expected_version:
+        raise StaleEditError(stale_edit_message(obj))
+    return obj
+
+
+def stale_edit_message(obj: VersionedModel) -> str:
+    who = obj.updated_by.display_name if obj.updated_by_id else "someone else"
+    local = timezone.localtime(obj.updated_at)
+    when = local.strftime("%H:%M") if local.date() == timezone.localdate() else local.strftime("%Y-%m-%d %H:%M")
+    return STALE_EDIT.format(thing=obj._meta.verbose_name, who=who, when=when)
+
+
+def apply_fields(obj: M, fields: Mapping[str, Any], allowed: Iterable[str]) -> M:
+    """Copy the editable fields onto ``obj``; an unknown field is a programming error."""
+    allowed = frozenset(allowed)
+    if unknown := set(fields) - allowed:
+        raise TypeError(f"{type(obj).__name__} cannot set {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    return obj
+
+
+def validate(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """Field validation without the uniqueness queries: the database constraints decide those."""
+    obj.full_clean(exclude=list(exclude), validate_unique=False, validate_constraints=False)
+
+
+def save_version(obj: V, *, actor) -> V:
+    """Save an edited row under its lock with the version bumped and the editor recorded."""
+    obj.version += 1
+    obj.updated_by = actor
+    obj.save()
+    return obj
+
+
+def validate_dates(*, date_in, date_required) -> None:
+    if date_in and date_required and date_required < date_in:
+        raise ValidationError({"date_required": DATE_REQUIRED_BEFORE_DATE_IN})
+
+
+DATE_REQUIRED_BEFORE_DATE_IN = "The date required cannot be before the date in."

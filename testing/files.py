@@ -1,0 +1,29 @@
+"""Uploads and storage listings for the attachment tests."""
+
+import io
+
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from files.storage import iter_objects
+
+
+def image_bytes(kind: str = "JPEG", size=(640, 480), colour="navy") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, kind)
+    return buffer.getvalue()
+
+
+def photo(name: str = "IMG_0001.jpg", **kwargs) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, image_bytes(**kwargs), content_type="image/jpeg")
+
+
+def pdf(name: str = "quote.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", content_type="application/pdf")
+
+
+def stored(prefix: str = "") -> list[str]:
+    """Every object name in the default storage under the prefix (sorted)."""
+    prefixes = [prefix] if prefix else ["staging/", "work-orders/", "repair-orders/", "check-ins/"]
+    return sorted(obj.name for p in prefixes for obj in iter_objects(default_storage, p))

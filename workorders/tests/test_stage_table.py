@@ -1,0 +1,158 @@
+"""The work-order stage-transition table, written out by hand from the business rules.
+
+Why by hand: the other stage tests take their expected moves from ``workorders.stages.ALLOWED_MOVES``,
+so a wrong move added there (or a right one removed) keeps them green. This table is copied from
+the rules instead, and the code under test is only *driven*, never consulted, for the answer:
+
+* legacy-system.md Part A §2.1 and the "Work-order lifecycle as implemented" table, acceptance rule 4
+  ("treat requires a clean date; technicians cannot complete");
+* the rules this system states (``workorders/stages.py`` docstring): the quote decides between
+  awaiting quote and queued (only approved quotes enter the queue); treating needs a cleaned order;
+  packaging needs a final location and may skip cleaning or treating; completing is possible from
+  any open stage; technicians may take an order out of "in progress" back to the queue.
+
+Who moves an order: the floor (Technician) starts it, puts it back in the queue, marks it cleaned,
+treated or packaged; the office (Office) approves or withdraws a quote, i.e. any move from or to
+"awaiting quote"; only a Manager completes. A Manager also holds the floor and office permissions
+(``accounts/roles.py``: "Manager: Office, plus ... completing").
+"""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from cleaning_queue.models import QueueEntry
+from workorders import services
+from workorders.models import WorkOrder
+from workorders.stages import Stage
+from workorders.tests.factories import WorkOrderFactory
+
+pytestmark = pytest.mark.django_db
+
+TECH, OFFICE, MANAGER = "Technician", "Office", "Manager"
+_ = None  # forbidden
+
+STAGES = ("awaiting_quote", "queued", "in_progress", "cleaned", "treated", "packaged", "completed")
+
+# Row: from stage. Column: to stage, in the order of STAGES. Cell: the role whose job the move is.
+TABLE = {
+    #                 awaiting_quote queued  in_progress cleaned treated packaged completed
+    "awaiting_quote": (_,            OFFICE, _,          _,      _,      _,       MANAGER),
+    "queued":         (OFFICE,       _,      TECH,       TECH,   _,      TECH,    MANAGER),
+    "in_progress":    (_,            TECH,   _,          TECH,   _,      TECH,    MANAGER),
+    "cleaned":        (_,            _,      _,          _,      TECH,   TECH,    MANAGER),
+    "treated":        (_,            _,      _,          _,      _,      TECH,    MANAGER),
+    "packaged":       (_,            _,      _,          _,      _,      _,       MANAGER),
+    "completed":      (_,            _,      _,          _,      _,      _,       _),
+}
+
+# Which roles hold the permission a move of each kind needs (the rest must get PermissionDenied).
+MAY_MAKE = {TECH: {TECH, MANAGER}, OFFICE: {OFFICE, MANAGER}, MANAGER: {MANAGER}}
+ROLE_FIXTURE = {TECH: "technician", OFFICE: "office_user", MANAGER: "manager"}
+
+PAIRS = [(source, target) for source in STAGES for target in STAGES]
+ALLOWED = {(s, t): TABLE[s][STAGES.index(t)] for s, t in PAIRS if TABLE[s][STAGES.index(t)] is not None}
+FORBIDDEN = [pair for pair in PAIRS if pair not in ALLOWED]
+ALLOWED_BY = [(s, t, role) for (s, t), kind in ALLOWED.items() for role in sorted(MAY_MAKE[kind])]
+DENIED_TO = [(s, t, role) for (s, t), kind in ALLOWED.items() for role in sorted(set(ROLE_FIXTURE) - MAY_MAKE[kind])]
+
+QUEUE_STAGES = {"queued", "in_progress"}  # approved, not yet cleaned: the cleaning queue
+FINAL_LOCATION = "Rack R-1"
+DAY = datetime.date.today() - datetime.timedelta(days=1)
+
+# The data an order in each stage carries (set directly, so no move of the code under test is used).
+STAGE_DATA = {
+    "awaiting_quote": {},
+    "queued": {},
+    "in_progress": {"started_on": DAY},
+    "cleaned": {"started_on": DAY, "cleaned_on": DAY},
+    "treated": {"started_on": DAY, "cleaned_on": DAY, "treated_on": DAY},
+    "packaged": {"cleaned_on": DAY, "packaged_on": DAY, "final_location": "Rack R-0"},
+    "completed": {"cleaned_on": DAY, "packaged_on": DAY, "final_location": "Rack R-0", "completed_on": DAY},
+}
+
+
+def _pair_ids(rows):
+    return ["->".join(row) for row in rows]
+
+
+def order_in(stage: str) -> WorkOrder:
+    """A work order in ``stage``, with its queue membership right, without going through the moves."""
+    approved = stage != "awaiting_quote"
+    quote = services.QuoteStatus.APPROVED if approved else services.QuoteStatus.NEEDED
+    order = WorkOrderFactory(quote=quote)  # approved: created queued and slotted in the queue
+    if stage not in QUEUE_STAGES:  # the only order in the queue, so no gap is left behind
+        QueueEntry.objects.filter(work_order=order.pk).delete()
+    WorkOrder.objects.filter(pk=order.pk).update(stage=stage, **STAGE_DATA[stage])
+    order = WorkOrder.objects.get(pk=order.pk)
+    assert order.stage == stage
+    assert QueueEntry.objects.filter(work_order=order.pk).exists() == (stage in QUEUE_STAGES)
+    return order
+
+
+def _move(order, to_stage, user):
+    return services.change_work_order_stage(
+        work_order=order, to_stage=to_stage,
+        final_location=FINAL_LOCATION if to_stage == "packaged" else "", changed_by=user,
+    )
+
+
+def _unchanged(order):
+    row = WorkOrder.objects.get(pk=order.pk)
+    assert (row.stage, row.version, row.completed_on) == (order.stage, order.version, order.completed_on)
+    assert QueueEntry.objects.filter(work_order=order.pk).exists() == (order.stage in QUEUE_STAGES)
+
+
+def test_the_table_covers_all_49_pairs_once():
+    assert list(TABLE) == list(STAGES)
+    assert {stage.value for stage in Stage} == set(STAGES)  # a new stage needs a new row and column
+    assert all(len(row) == len(STAGES) for row in TABLE.values())
+    assert len(PAIRS) == len(set(PAIRS)) == 49
+    assert len(ALLOWED) + len(FORBIDDEN) == 49
+    assert len(ALLOWED) == 17
+    assert set(ALLOWED.values()) == {TECH, OFFICE, MANAGER}
+    # Spot checks of the rules the table encodes.
+    assert all(ALLOWED.get((s, "completed")) == MANAGER for s in STAGES if s != "completed")
+    assert not any(s == "completed" for s, _t in ALLOWED)
+    assert [s for s, t in ALLOWED if t == "treated"] == ["cleaned"]
+    assert not any(s == t for s, t in ALLOWED)
+
+
+@pytest.mark.parametrize(("from_stage", "to_stage", "role"), ALLOWED_BY, ids=_pair_ids(ALLOWED_BY))
+def test_an_allowed_move_succeeds_for_a_role_that_may_make_it(request, from_stage, to_stage, role):
+    user = request.getfixturevalue(ROLE_FIXTURE[role])
+    order = order_in(from_stage)
+
+    _move(order, to_stage, user)
+
+    row = WorkOrder.objects.get(pk=order.pk)
+    assert row.stage == to_stage
+    assert row.version == order.version + 1
+    if to_stage in QUEUE_STAGES | {"awaiting_quote"}:  # only approved quotes enter the queue
+        assert (row.quote == services.QuoteStatus.APPROVED) == (to_stage in QUEUE_STAGES)
+    assert QueueEntry.objects.filter(work_order=order.pk).exists() == (to_stage in QUEUE_STAGES)
+    if to_stage == "packaged":
+        assert row.final_location == FINAL_LOCATION
+
+
+@pytest.mark.parametrize(("from_stage", "to_stage"), FORBIDDEN, ids=_pair_ids(FORBIDDEN))
+def test_a_forbidden_move_is_refused_and_changes_nothing(manager, from_stage, to_stage):
+    # The manager holds every stage permission, so the refusal can only come from the lifecycle.
+    order = order_in(from_stage)
+
+    with pytest.raises(services.InvalidTransition):
+        _move(order, to_stage, manager)
+
+    _unchanged(order)
+
+
+@pytest.mark.parametrize(("from_stage", "to_stage", "role"), DENIED_TO, ids=_pair_ids(DENIED_TO))
+def test_an_allowed_move_is_denied_to_a_role_without_the_permission(request, from_stage, to_stage, role):
+    user = request.getfixturevalue(ROLE_FIXTURE[role])
+    order = order_in(from_stage)
+
+    with pytest.raises(PermissionDenied):
+        _move(order, to_stage, user)
+
+    _unchanged(order)
