@@ -52,12 +52,12 @@ def prepare_database(url: str, client_count: int) -> tuple[list[str], list[int]]
     from django.db import connection
 
     from accounts.roles import OFFICE
-    from customers.tests.factories import CustomerFactory
+    from customers.services import create_customer
 
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE bench_bare_rows (id integer PRIMARY KEY %s, created_at timestamp)"
                        % ("GENERATED ALWAYS AS IDENTITY" if connection.vendor == "postgresql" else "AUTOINCREMENT"))
-    return sessions(client_count, OFFICE), [CustomerFactory().pk for _ in range(8)]
+    return sessions(client_count, OFFICE), [create_customer(fields={"name": f"Bench customer {n}"}, created_by=None).pk for n in range(8)]
 
 
 def run_level(base: str, path: str, sessions: list[str], customers: list[int], submissions: int) -> list:

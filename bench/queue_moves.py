@@ -88,11 +88,11 @@ def queries_per_page() -> str:
     from django.test.utils import CaptureQueriesContext
 
     from accounts.roles import TECHNICIAN
-    from accounts.tests.factories import make_user
+    from bench.setup import bench_user
     from cleaning_queue.models import QueueEntry
 
     client = Client(SERVER_NAME="localhost")
-    client.force_login(make_user(TECHNICIAN))
+    client.force_login(bench_user(TECHNICIAN))
     client.get("/queue/")
 
     def count() -> int:

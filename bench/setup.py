@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import urllib.parse
+import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,10 +33,17 @@ def fresh_database(url: str) -> None:
 
 def sessions(count: int, role: str) -> list[str]:
     """Session ids of ``count`` new users in ``role`` (no password hashing on the way)."""
-    from accounts.tests.factories import make_user
     from bench.server import session_id_for
 
-    return [session_id_for(make_user(role)) for _ in range(count)]
+    return [session_id_for(bench_user(role)) for _ in range(count)]
+
+
+def bench_user(role: str):
+    """A new user in ``role`` with a throwaway password (benchmarks log in by session)."""
+    from accounts.services import create_user
+
+    name = f"bench-{role.lower()}-{uuid.uuid4().hex[:8]}"
+    return create_user(username=name, email="", password=uuid.uuid4().hex, role=role, check_password=False)
 
 
 def percentiles(milliseconds: list[float]) -> tuple[float, float, float]:
