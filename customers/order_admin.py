@@ -16,7 +16,6 @@ from files.admin import MultipleFileField, upload_help
 
 from .models import CatalogItem
 
-
 ADDING_FIELDS = ("add_from_catalog", "add_files")
 
 
@@ -123,9 +122,9 @@ class AggregateAdmin(ServiceAdmin):
                 items.add(row, [])
         fields = form.editable_fields(self.editable_fields)
         if change:
-            saved = self.update(request, form, fields=fields, items=items.rows if items else None)
+            saved = self.update(request, form, fields=fields, items=None if items is None else items.rows)
         else:
-            saved = self.create(request, form, fields=fields, items=items.rows if items else [])
+            saved = self.create(request, form, fields=fields, items=[] if items is None else items.rows)
         if items is None:
             record_saved(item_formset)  # the lines were left as they were
         else:
