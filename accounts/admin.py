@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, Upper
 from django.http import HttpResponseRedirect
 from sequences.models import Sequence
 
-from core.admin_base import refusal_text
+from core.admin_base import become_saved_row, refusal_text
 
 from . import services
 from .models import User
@@ -105,7 +105,7 @@ class UserAdmin(DjangoUserAdmin):
                 password=form.cleaned_data["password1"], role=form.cleaned_data["role"],
                 check_password=False,  # the form has run the password validators already
             )
-        obj.__dict__.update(saved.__dict__)  # the admin goes on using obj (log entry, redirect)
+        become_saved_row(obj, saved)  # the admin goes on using obj (log entry, redirect)
 
     def save_related(self, request, form, formsets, change):
         """Groups are the role, set by the service: nothing else to save."""

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from .errors import StaleEditError
+from .errors import DeletedMeanwhile, StaleEditError
 from .models import VersionedModel
 
 M = TypeVar("M", bound=models.Model)
@@ -17,19 +17,36 @@ STALE_EDIT = (
     "This {thing} was changed by {who} at {when} since you opened it. "
     "Nothing was saved: reload the page to see their changes."
 )
-
+DELETED_MEANWHILE = "This {thing} was deleted by someone else meanwhile; nothing was saved."
 
 
 def lock_for_edit(queryset: models.QuerySet[V], *, pk: int, expected_version: int | None) -> V:
     """Lock the row and refuse if it changed since the form was loaded.
 
     Must run inside a transaction. ``expected_version=None`` skips the check (for callers that
-    did not load a form, such as tasks and technician one-tap actions).
+    did not load a form, such as tasks and technician one-tap actions). A row deleted meanwhile
+    is refused with DeletedMeanwhile (lock_row).
     """
-    obj = queryset.select_for_update(no_key=True).get(pk=pk)
+    obj = lock_row(queryset, pk=pk)
     if expected_version is not None and obj.version != expected_version:
         raise StaleEditError(stale_edit_message(obj))
     return obj
+
+
+def lock_row(queryset: models.QuerySet[M], *, pk: int) -> M:
+    """Lock a row for an edit (FOR NO KEY UPDATE); DeletedMeanwhile when it is gone.
+
+    Must run inside a transaction. A row missing here was deleted by someone else since the
+    caller read it: a refusal to show, unlike a DoesNotExist anywhere else, which is a bug.
+    """
+    try:
+        return queryset.select_for_update(no_key=True).get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise deleted_meanwhile(queryset.model, pk) from None
+
+
+def deleted_meanwhile(model: type[models.Model], pk) -> DeletedMeanwhile:
+    return DeletedMeanwhile(DELETED_MEANWHILE.format(thing=model._meta.verbose_name), model=model, pk=pk)
 
 
 def stale_edit_message(obj: VersionedModel) -> str:

@@ -14,6 +14,18 @@ class StaleEditError(DomainError):
     """The row changed since the form that is being saved was loaded."""
 
 
+class DeletedMeanwhile(DomainError):
+    """The row being edited was deleted by someone else: locking it found nothing.
+
+    Carries the model and primary key, so the admin can tell "the object on this page is gone"
+    from "a row it refers to is gone".
+    """
+
+    def __init__(self, message: str, *, model: type, pk) -> None:
+        super().__init__(message)
+        self.model, self.pk = model, pk
+
+
 class InvalidTransition(DomainError):
     """The requested stage change is not allowed from the order's current stage."""
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html_join
 
-from core.admin_base import ServiceAdmin, VersionedForm
+from core.admin_base import ServiceAdmin, VersionedForm, record_saved
 
 from . import services
 from .models import CatalogItem, Customer, Source
@@ -92,32 +92,34 @@ class CustomerAdmin(ServiceAdmin):
     def save_with_service(self, request, form, formsets, change):
         fields = form.editable_fields(services.CUSTOMER_FIELDS)
         if change:
-            customer = services.update_customer(
+            return services.update_customer(
                 customer=form.instance,
                 fields=fields,
                 expected_version=form.cleaned_data.get("loaded_version"),
                 updated_by=request.user,
             )
-        else:
-            customer = services.create_customer(fields=fields, created_by=request.user)
-        for formset in formsets:
-            if formset.model is CatalogItem:
-                save_catalog_formset(formset, customer)
-        return customer
+        return services.create_customer(fields=fields, created_by=request.user)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not CatalogItem:
+            return super().save_formset(request, form, formset, change)
+        # Catalog rows have their own services (and no version): one call per row touched.
+        customer, deleted = form.instance, formset.deleted_forms
+        new, changed, removed = [], [], []
+        for row in formset.forms:
+            item = row.instance
+            if item.pk and row in deleted:
+                services.delete_catalog_item(item=item)
+                removed.append(item)
+            elif item.pk and row.has_changed():
+                fields = _catalog_fields(row, only_changed=True)
+                changed.append((services.update_catalog_item(item=item, fields=fields), row.changed_data))
+            elif not item.pk and row.has_changed() and row not in deleted:
+                new.append(services.create_catalog_item(customer=customer, fields=_catalog_fields(row)))
+        record_saved(formset, new=new, changed=changed, deleted=removed)
 
     def delete_with_service(self, request, obj):
         services.delete_customer(customer=obj)
-
-
-def save_catalog_formset(formset, customer: Customer) -> None:
-    for form in formset.forms:
-        item = form.instance
-        if item.pk and formset._should_delete_form(form):
-            services.delete_catalog_item(item=item)
-        elif item.pk and form.has_changed():
-            services.update_catalog_item(item=item, fields=_catalog_fields(form, only_changed=True))
-        elif not item.pk and form.has_changed():
-            services.create_catalog_item(customer=customer, fields=_catalog_fields(form))
 
 
 def _catalog_fields(form, *, only_changed: bool = False) -> dict:

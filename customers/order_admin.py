@@ -1,18 +1,22 @@
 """What the order and check-in admins share: the customer's catalog as a pick list, the item
-lines and the files, written by the owning app's create/update services in one call."""
+lines written with the order by the owning app's create/update service in one call, and the
+files, each added or deleted through the app's attach/detach services."""
 
 from typing import Any
 
 from django import forms
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import override as translation_override
 
-from core.admin_base import ServiceAdmin, VersionedForm, formset_items
+from core.admin_base import ServiceAdmin, SubmittedItems, VersionedForm, record_saved, submitted_items
 from core.editing import validate_dates
 from core.numbering import is_number
 from files.admin import MultipleFileField, upload_help
 
 from .models import CatalogItem
+
+ADDING_FIELDS = ("add_from_catalog", "add_files")
 
 
 class CatalogPickForm(VersionedForm):
@@ -30,6 +34,7 @@ class CatalogPickForm(VersionedForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.attached: list[models.Model] = []  # the attachments made from add_files, for the History
         self.fields["add_files"].help_text = upload_help()
         customer = self.instance.customer_id or self.initial.get("customer") or self.data.get("customer")
         catalog = CatalogItem.objects.none()
@@ -59,15 +64,24 @@ def catalog_pick_rows(picks) -> list[dict[str, Any]]:
     ]
 
 
-def current_item_rows(obj) -> list[dict[str, Any]]:
-    """The lines an order has now, as item rows that keep their ids (not newly typed)."""
+def current_items(obj) -> SubmittedItems:
+    """The lines an order has now, as item rows that keep their ids (not newly typed), unedited."""
     names = ("description", "material", "condition", "colour", "size", "price", "quantity", "catalog_item")
-    return [{name: getattr(line, name) for name in names} | {"id": line.pk} for line in obj.items.all()]
+    kept = SubmittedItems()
+    for line in obj.items.all():
+        kept.add({name: getattr(line, name) for name in names} | {"id": line.pk}, None)
+    return kept
 
 
 class AggregateAdmin(ServiceAdmin):
-    """An order or check-in: header fields, an item inline and an attachment inline, written by
-    the app's create/update services in one call. Subclasses name the services in the hooks."""
+    """An order or check-in: header fields, an item inline and an attachment inline. Subclasses
+    name the services in the hooks.
+
+    save_model writes the header and the item lines in one create/update call; save_formset adds
+    and deletes the inline's files (attach/detach), and save_related then attaches the files of
+    the "Attach files" field. Every item line added, changed or deleted and every file added or
+    deleted is named in the History entry of the save.
+    """
 
     editable_fields: tuple[str, ...] = ()
     item_model: type[models.Model]
@@ -79,7 +93,9 @@ class AggregateAdmin(ServiceAdmin):
     def update(self, request, form, *, fields: dict, items: list[dict] | None) -> models.Model:
         raise NotImplementedError
 
-    def attach(self, owner: models.Model, *, upload, user) -> None:
+    def attach(self, owner: models.Model, *, upload, user) -> models.Model:
+        """Add ``upload`` (opaque here: whatever the file field and inline give) to ``owner``;
+        return the attachment row written."""
         raise NotImplementedError
 
     def detach(self, attachment: models.Model) -> None:
@@ -97,32 +113,62 @@ class AggregateAdmin(ServiceAdmin):
         return f"{total} for {sum(line.quantity for line in lines)} item(s)"
 
     def save_with_service(self, request, form, formsets, change):
-        fields = form.editable_fields(self.editable_fields)
-        items = formset_items(next(f for f in formsets if f.model is self.item_model))
+        item_formset = next(formset for formset in formsets if formset.model is self.item_model)
+        items = submitted_items(item_formset)
         if picks := form.cleaned_data.get("add_from_catalog"):
             if items is None:
-                items = current_item_rows(form.instance) if change else []
-            items = [*items, *catalog_pick_rows(picks)]
+                items = current_items(form.instance) if change else SubmittedItems()
+            for row in catalog_pick_rows(picks):
+                items.add(row, [])
+        fields = form.editable_fields(self.editable_fields)
         if change:
-            saved = self.update(request, form, fields=fields, items=items)
+            saved = self.update(request, form, fields=fields, items=None if items is None else items.rows)
         else:
-            saved = self.create(request, form, fields=fields, items=items or [])
-        for formset in formsets:
-            if formset.model is self.file_model:
-                _save_attachments(formset, admin=self, owner=saved, user=request.user)
-        for upload in form.cleaned_data.get("add_files") or ():
-            self.attach(saved, upload=upload, user=request.user)
+            saved = self.create(request, form, fields=fields, items=[] if items is None else items.rows)
+        if items is None:
+            record_saved(item_formset)  # the lines were left as they were
+        else:
+            items.record(item_formset, list(saved.items.all()))
         return saved
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is self.item_model:
+            return  # written and recorded by save_model, with the order
+        if formset.model is not self.file_model:
+            return super().save_formset(request, form, formset, change)
+        owner, deleted = form.instance, formset.deleted_forms
+        added, removed = [], []
+        for row in formset.forms:
+            if row.instance.pk and row in deleted:
+                self.detach(row.instance)
+                removed.append(row.instance)
+            elif not row.instance.pk and row.cleaned_data.get("file") and row not in deleted:
+                added.append(self.attach(owner, upload=row.cleaned_data["file"], user=request.user))
+        record_saved(formset, new=added, deleted=removed)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        for upload in form.cleaned_data.get("add_files") or ():
+            form.attached.append(self.attach(form.instance, upload=upload, user=request.user))
+
+    def construct_change_message(self, request, form, formsets, add):
+        """Django's entry, with the "Attach files" and catalog-pick fields left out of the changed
+        fields (they change nothing on the order: the entry names the files and lines they
+        added instead, and an empty several-files input always counts as changed)."""
+        message = super().construct_change_message(request, form, formsets, add)
+        with translation_override(None):  # stored untranslated, as Django stores its own entries
+            pseudo = {str(form.fields[name].label) for name in ADDING_FIELDS}
+            attached = [{"added": {"name": str(a._meta.verbose_name), "object": str(a)}} for a in form.attached]
+        entries = []
+        for entry in message:
+            own = entry.get("changed")
+            if own is not None and "name" not in own:  # the order's own fields, not an inline row
+                own["fields"] = [label for label in own["fields"] if label not in pseudo]
+                if not own["fields"]:
+                    continue
+            entries.append(entry)
+        return [*entries, *attached]
 
     @staticmethod
     def expected_version(form) -> int | None:
         return form.cleaned_data.get("loaded_version")
-
-
-def _save_attachments(formset, *, admin: AggregateAdmin, owner, user) -> None:
-    """New uploads go through ``attach``, ticked deletions through ``detach``."""
-    for form in formset.forms:
-        if form.instance.pk and formset._should_delete_form(form):
-            admin.detach(form.instance)
-        elif not form.instance.pk and form.cleaned_data.get("file"):
-            admin.attach(owner, upload=form.cleaned_data["file"], user=user)

@@ -10,7 +10,7 @@ from django.db.models import F
 from accounts.models import User
 from core.cache import WORK_ORDER_STATE, invalidate_on_commit
 from core.numbering import CUSTOMER_NUMBER, next_number
-from core.editing import apply_fields, lock_for_edit, save_version, validate
+from core.editing import apply_fields, lock_for_edit, lock_row, save_version, validate
 from core.items import normalise_item_text
 
 from .models import CatalogItem, Customer, Source
@@ -40,7 +40,7 @@ def create_source(*, fields: Mapping[str, Any]) -> Source:
 def update_source(*, source: Source, fields: Mapping[str, Any]) -> Source:
     """Locks the source row; a rename keeps every reference (sources have a surrogate key).
     The cached source choices change after commit."""
-    source = Source.objects.select_for_update(no_key=True).get(pk=source.pk)
+    source = lock_row(Source.objects, pk=source.pk)
     apply_fields(source, fields, SOURCE_FIELDS)
     validate(source)
     source.validate_unique()
@@ -107,7 +107,7 @@ def create_catalog_item(*, customer: Customer, fields: Mapping[str, Any]) -> Cat
 
 @transaction.atomic
 def update_catalog_item(*, item: CatalogItem, fields: Mapping[str, Any]) -> CatalogItem:
-    item = CatalogItem.objects.select_for_update(no_key=True).get(pk=item.pk)
+    item = lock_row(CatalogItem.objects, pk=item.pk)
     apply_fields(item, normalise_item_text(dict(fields)), CATALOG_FIELDS)
     return _save_catalog_item(item, update_fields=[*fields, "description_key", "updated_at"])
 

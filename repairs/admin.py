@@ -111,7 +111,7 @@ class RepairOrderAdmin(OrderListMixin, AggregateAdmin):
         )
 
     def attach(self, owner, *, upload, user):
-        services.add_repair_order_file(repair_order=owner, upload=upload, uploaded_by=user)
+        return services.add_repair_order_file(repair_order=owner, upload=upload, uploaded_by=user)
 
     def detach(self, attachment):
         services.delete_repair_order_file(attachment=attachment)
