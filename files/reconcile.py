@@ -18,7 +18,8 @@ from .storage import LEGACY_PREFIXES, STAGING_PREFIX, delete_objects, is_staged,
 STAGED_MAX_AGE = timedelta(days=1)
 # Longer than any promote takes between copying an object and committing the row that names it.
 UNREFERENCED_GRACE = timedelta(hours=1)
-# A row still staged after this long missed its promote (a broker outage): enqueue it again.
+# A row still pending (staged, or an uncopied copy) after this long missed its promote (a broker
+# outage): enqueue it again.
 STUCK_AFTER = timedelta(minutes=15)
 
 
@@ -80,5 +81,6 @@ def _stuck_rows(before) -> list[tuple[str, int]]:
     return [
         (model._meta.label, pk)
         for model in attachment_models()
-        for pk in model.objects.filter(file__startswith=STAGING_PREFIX, uploaded_at__lt=before).values_list("pk", flat=True)
+        # Staged, or a converted check-in's copy not yet made (it names the check-in's object).
+        for pk in model.objects.filter(attachments.pending_filter(model), uploaded_at__lt=before).values_list("pk", flat=True)
     ]
