@@ -125,7 +125,9 @@ def pending_filter(model: type[Attachment]) -> models.Q:
 
 def delete_attachment(attachment: Attachment) -> None:
     """Delete the row now and its objects once that committed. Call inside a transaction."""
-    locked = type(attachment).objects.select_for_update().get(pk=attachment.pk)  # waits for a promote
+    # Waits for a promote's row update: the names read are the committed ones (a promote that
+    # copies afterwards finds the row gone and deletes its copy).
+    locked = type(attachment).objects.select_for_update().get(pk=attachment.pk)
     names = stored_names([locked])
     locked.delete()
     forget_after_commit(names)
@@ -133,7 +135,8 @@ def delete_attachment(attachment: Attachment) -> None:
 
 def lock_owned_files(queryset: models.QuerySet[Attachment]) -> list[str]:
     """Lock an owner's attachment rows and return their object names, before the owner is
-    deleted: the lock waits for a promote in flight, so the names read are the final ones."""
+    deleted: the lock waits for a promote's row update, so the names read are the committed
+    ones (a promote still copying finds its row gone afterwards and deletes its copy)."""
     return stored_names(queryset.select_for_update().order_by("pk"))
 
 
@@ -175,33 +178,58 @@ def promote(label: str, pk: int) -> str:
     """Copy a committed attachment's object to its final key (from staging, or from the owner it
     was copied from) and make its thumbnail. Returns what happened (for logs and tests).
 
-    Locks the attachment row (a delete of it waits; owners' locks are not taken). The source is
-    deleted after commit unless another row still names it. Run twice, it leaves one object.
+    The storage I/O runs with no transaction open and no lock held; only then is the row locked,
+    briefly, to name the new objects if it still names the source (a delete or another run may
+    have come first: then this run's objects are surplus and deleted). The source is deleted
+    after that commit unless another row still names it. Run twice, it leaves one object.
     """
     model = apps.get_model(label)
     storage = model._meta.get_field("file").storage
+    attachment = model.objects.filter(pk=pk).first()
+    if attachment is None:
+        return "gone"  # deleted meanwhile: its delete removes the staged object
+    source = attachment.file.name
+    made = []
+    if is_pending(attachment):
+        if not storage.exists(source):
+            if not model.objects.filter(pk=pk, file=source).exists():
+                return "gone"  # deleted or promoted since we read it
+            # Reported here and by reconcile_storage (its "missing" list); retrying cannot help.
+            log.error("Attachment %s %s: source object %s is missing", label, pk, source)
+            return "missing"
+        final = attachment.file.field.generate_filename(attachment, attachment.original_name)
+        with storage.open(source, "rb") as content:
+            attachment.file.name = storage.save(final, content)  # never overwrites: a free name
+        made.append(attachment.file.name)
+    if not attachment.thumbnail and attachment.content_type in THUMBNAIL_TYPES:
+        if thumbnail := _make_thumbnail(attachment):
+            made.append(thumbnail)
+    if not made:
+        return "unchanged"
+    return _name_promoted(model, pk, source=source, promoted=attachment, made=made)
+
+
+def _name_promoted(model: type[Attachment], pk: int, *, source: str, promoted: Attachment, made: list[str]) -> str:
+    """Write the new object names into the row if it still names ``source``; delete what the row
+    does not take. Locks the attachment row only for this update."""
+    storage = model._meta.get_field("file").storage
+    changed = []
     with transaction.atomic():
-        attachment = model.objects.select_for_update().filter(pk=pk).first()
-        if attachment is None:
-            return "gone"  # deleted meanwhile: its delete removes the staged object
-        source = attachment.file.name
-        changed = []
-        if is_pending(attachment):
-            if not storage.exists(source):
-                # Reported here and by reconcile_storage (its "missing" list); retrying cannot help.
-                log.error("Attachment %s %s: source object %s is missing", label, pk, source)
-                return "missing"
-            final = attachment.file.field.generate_filename(attachment, attachment.original_name)
-            with storage.open(source, "rb") as content:
-                attachment.file.name = storage.save(final, content)  # never overwrites: a free name
-            changed.append("file")
-        if not attachment.thumbnail and attachment.content_type in THUMBNAIL_TYPES:
-            if _make_thumbnail(attachment):
+        row = model.objects.select_for_update().filter(pk=pk).first()
+        if row is not None and row.file.name == source:
+            if promoted.file.name != source:
+                row.file.name = promoted.file.name
+                changed.append("file")
+                after_commit(delete_unreferenced, storage, [source])
+            if promoted.thumbnail.name and not row.thumbnail:
+                row.thumbnail.name = promoted.thumbnail.name
                 changed.append("thumbnail")
-        if changed:
-            attachment.save(update_fields=changed)
-        if "file" in changed:
-            after_commit(delete_unreferenced, storage, [source])
+            if changed:
+                row.save(update_fields=changed)
+        taken = {row.file.name, row.thumbnail.name} if row is not None else set()
+    delete_objects(storage, [name for name in made if name not in taken])  # never named: surplus
+    if row is None:
+        return "gone"
     return "promoted" if "file" in changed else "thumbnail" if changed else "unchanged"
 
 
