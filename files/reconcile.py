@@ -5,6 +5,7 @@ legacy app's objects that imported rows still name are never touched. Objects ar
 has copied its object a moment before its row names it.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -57,7 +58,7 @@ def reconcile(*, delete: bool, staged_max_age: timedelta = STAGED_MAX_AGE,
                 report.orphans.append(stored.name)
     for prefix in LEGACY_PREFIXES:
         present.update(stored.name for stored in iter_objects(default_storage, prefix))
-    report.missing = [(label, pk, name) for name, (label, pk) in referenced.items() if name not in present]
+    report.missing = [(label, pk, name) for name, rows in referenced.items() if name not in present for label, pk in rows]
     report.stuck = _stuck_rows(now - STUCK_AFTER)
     if delete:
         delete_objects(default_storage, report.orphans)
@@ -67,13 +68,14 @@ def reconcile(*, delete: bool, staged_max_age: timedelta = STAGED_MAX_AGE,
     return report
 
 
-def _referenced_names() -> dict[str, tuple[str, int]]:
-    names = {}
+def _referenced_names() -> dict[str, list[tuple[str, int]]]:
+    """Object name -> the rows naming it (two, while a converted check-in's copy is pending)."""
+    names = defaultdict(list)
     for model in attachment_models():
         for pk, file, thumbnail in model.objects.values_list("pk", "file", "thumbnail").iterator(chunk_size=5000):
             for name in (file, thumbnail):
                 if name:
-                    names[name] = (model._meta.label, pk)
+                    names[name].append((model._meta.label, pk))
     return names
 
 
