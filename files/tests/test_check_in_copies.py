@@ -213,3 +213,14 @@ def test_a_lost_source_is_reported_and_a_stuck_copy_is_enqueued_again(enqueued, 
     default_storage.delete(original.file.name)  # lost behind our back
     assert attachments.promote(LABEL, copy.pk) == "missing"
     assert (LABEL, copy.pk, original.file.name) in reconcile(delete=False).missing
+
+
+@db_test
+def test_deleting_the_work_order_before_its_copy_was_made_keeps_the_check_in_s_object(django_capture_on_commit_callbacks):
+    check_in, original = promoted_check_in_file(django_capture_on_commit_callbacks)
+    with mock.patch.object(attachments, "send_file_task"), django_capture_on_commit_callbacks(execute=True):
+        order = services.convert_check_in(check_in=check_in, converted_by=None)  # promotion never sent
+    assert order.files.get().file.name == original.file.name
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_work_order(work_order=order)  # its delete task names the check-in's object
+    assert stored() == sorted([original.file.name, original.thumbnail.name])
