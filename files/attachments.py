@@ -94,7 +94,8 @@ def copy_attachments(rows: models.QuerySet[Attachment], model: type[A], *, owner
     return [
         _attach(model, {owner_field: owner}, row.file.name, original_name=row.original_name,
                 content_type=row.content_type, size_bytes=row.size_bytes, uploaded_by=row.uploaded_by)
-        for row in rows.select_for_update().order_by("pk")
+        # Source rows last, like every attachment-row lock (after the owners' and the queue's).
+        for row in rows.select_for_update(no_key=True).order_by("pk")
     ]
 
 

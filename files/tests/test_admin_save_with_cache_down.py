@@ -14,10 +14,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 import core.cache
 from core.choices import QuoteStatus
 from customers.tests.factories import CustomerFactory
+from testing.files import photo
 from workorders.models import WorkOrder
 from workorders.tests.test_admin import ADD_URL, AWNING, work_order_post
-
-from testing.files import photo
 
 # A real commit: Django's own on_commit machinery runs the hooks, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)

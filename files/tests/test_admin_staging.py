@@ -6,11 +6,10 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.factories import CustomerFactory
+from testing.files import pdf, photo, stored
 from workorders.models import WorkOrder
 from workorders.tests.factories import CheckInFactory, WorkOrderFactory
 from workorders.tests.test_admin import ADD_URL, AWNING, _change_post, work_order_post
-
-from testing.files import pdf, photo, stored
 
 pytestmark = pytest.mark.django_db
 

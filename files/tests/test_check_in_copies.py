@@ -12,11 +12,10 @@ from django.utils import timezone
 
 from files import attachments
 from files.reconcile import STUCK_AFTER, reconcile
+from testing.files import photo, stage, stored
 from workorders import services
 from workorders.models import WorkOrderFile
 from workorders.tests.factories import CheckInFactory
-
-from testing.files import photo, stage, stored
 
 LABEL = "workorders.WorkOrderFile"
 STORAGE_IO = ("save", "open", "exists", "delete", "size", "listdir")

@@ -19,13 +19,12 @@ from core.choices import QuoteStatus
 from customers.tests.factories import CustomerFactory
 from files.attachments import stage_upload
 from files.storage import is_staged
+from testing.files import photo
 from workorders.models import WorkOrder, WorkOrderFile
 from workorders.services import add_work_order_file, change_work_order_stage, create_work_order
 from workorders.stages import Stage
 from workorders.tests.factories import WorkOrderFactory, item_data
 from workorders.tests.test_admin import ADD_URL, AWNING, work_order_post
-
-from testing.files import photo
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
