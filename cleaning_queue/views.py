@@ -18,11 +18,12 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import DomainError
+from files.attachments import stage_uploads
 from files.views import download_url
 from files.uploads import UploadTooLarge
 from workorders.selectors import with_display_annotations
 from workorders import services as work_orders
-from workorders.models import WorkOrder
+from workorders.models import WorkOrder, WorkOrderFile
 from workorders.stages import Stage, can_move
 
 from . import services
@@ -138,7 +139,9 @@ def api_add_files(request, number: int):
     uploads = request.FILES.getlist("files")
     if not uploads:
         raise ValidationError("Send one or more files in the “files” field.")
-    added = work_orders.add_work_order_files(work_order=order, uploads=uploads, uploaded_by=request.user)
+    # Staged before the service: its transaction then only writes rows (no lock waits on S3).
+    staged = stage_uploads(uploads, model=WorkOrderFile)
+    added = work_orders.add_work_order_files(work_order=order, staged=staged, uploaded_by=request.user)
     return JsonResponse(
         {"files": [{"id": file.pk, "name": file.original_name, "url": download_url(file)} for file in added]}, status=201
     )
@@ -246,7 +249,8 @@ def add_photos(request, number: int):
     order = _order_to_attach_to(request, number)
     uploads = request.FILES.getlist("photos")
     try:
-        work_orders.add_work_order_files(work_order=order, uploads=uploads, uploaded_by=request.user)
+        staged = stage_uploads(uploads, model=WorkOrderFile)  # before the service: no lock waits on S3
+        work_orders.add_work_order_files(work_order=order, staged=staged, uploaded_by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

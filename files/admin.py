@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html
 
-from .storage import is_staged
+from .attachments import StagedFile, is_pending, stage_upload
 from .uploads import check_upload
 from .views import download_url
 
@@ -20,7 +20,13 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     """Several files from one input (a phone's photos); each is checked as an upload, so a bad
-    one is a form error naming it and nothing is saved."""
+    one is a form error naming it and nothing is saved.
+
+    Once all are accepted they are staged here, in the form's validation, so ``cleaned_data``
+    holds StagedFile objects: the admin's transaction is open by then, but no row lock is taken
+    before the save (VersionedForm.clean only reads), so the number sequence and the queue lock
+    never wait for the upload.
+    """
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", MultipleFileInput())
@@ -37,7 +43,7 @@ class MultipleFileField(forms.FileField):
                 errors.extend(error.messages)
         if errors:
             raise ValidationError(errors)
-        return uploads
+        return [stage_upload(upload) for upload in uploads]
 
 
 def upload_help() -> str:
@@ -45,11 +51,26 @@ def upload_help() -> str:
 
 
 class AttachmentInlineForm(forms.ModelForm):
+    """A new row's upload is checked and staged in validation (see MultipleFileField), so
+    ``cleaned_data["file"]`` is a StagedFile for ``AggregateAdmin.attach``."""
+
     def clean_file(self):
         upload = self.cleaned_data.get("file")
         if upload and not self.instance.pk:  # a stored file is not re-checked
-            check_upload(upload)
+            return stage_upload(upload, model=self._meta.model)
         return upload
+
+    def _post_clean(self):
+        # The model's FileField takes a name, not a StagedFile: the instance (validated, never
+        # saved: the service writes the row) names the staged object; cleaned_data keeps the
+        # StagedFile for the service.
+        staged = self.cleaned_data.get("file")
+        if isinstance(staged, StagedFile):
+            self.cleaned_data["file"] = staged.name
+            super()._post_clean()
+            self.cleaned_data["file"] = staged
+        else:
+            super()._post_clean()
 
 
 class AttachmentInline(admin.TabularInline):
@@ -70,7 +91,7 @@ class AttachmentInline(admin.TabularInline):
         if obj.thumbnail:
             return format_html('<a href="{}"><img src="{}" alt="{}" width="100" height="100"></a>',
                                link, download_url(obj, thumbnail=True), obj.original_name)
-        note = " (being processed)" if is_staged(obj.file.name) else ""
+        note = " (being processed)" if is_pending(obj) else ""
         return format_html('<a href="{}">Download</a>{}', link, note)
 
 

@@ -5,6 +5,7 @@ legacy app's objects that imported rows still name are never touched. Objects ar
 has copied its object a moment before its row names it.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -18,7 +19,8 @@ from .storage import LEGACY_PREFIXES, STAGING_PREFIX, delete_objects, is_staged,
 STAGED_MAX_AGE = timedelta(days=1)
 # Longer than any promote takes between copying an object and committing the row that names it.
 UNREFERENCED_GRACE = timedelta(hours=1)
-# A row still staged after this long missed its promote (a broker outage): enqueue it again.
+# A row still pending (staged, or an uncopied copy) after this long missed its promote (a broker
+# outage): enqueue it again.
 STUCK_AFTER = timedelta(minutes=15)
 
 
@@ -56,7 +58,7 @@ def reconcile(*, delete: bool, staged_max_age: timedelta = STAGED_MAX_AGE,
                 report.orphans.append(stored.name)
     for prefix in LEGACY_PREFIXES:
         present.update(stored.name for stored in iter_objects(default_storage, prefix))
-    report.missing = [(label, pk, name) for name, (label, pk) in referenced.items() if name not in present]
+    report.missing = [(label, pk, name) for name, rows in referenced.items() if name not in present for label, pk in rows]
     report.stuck = _stuck_rows(now - STUCK_AFTER)
     if delete:
         delete_objects(default_storage, report.orphans)
@@ -66,13 +68,14 @@ def reconcile(*, delete: bool, staged_max_age: timedelta = STAGED_MAX_AGE,
     return report
 
 
-def _referenced_names() -> dict[str, tuple[str, int]]:
-    names = {}
+def _referenced_names() -> dict[str, list[tuple[str, int]]]:
+    """Object name -> the rows naming it (two, while a converted check-in's copy is pending)."""
+    names = defaultdict(list)
     for model in attachment_models():
         for pk, file, thumbnail in model.objects.values_list("pk", "file", "thumbnail").iterator(chunk_size=5000):
             for name in (file, thumbnail):
                 if name:
-                    names[name] = (model._meta.label, pk)
+                    names[name].append((model._meta.label, pk))
     return names
 
 
@@ -80,5 +83,6 @@ def _stuck_rows(before) -> list[tuple[str, int]]:
     return [
         (model._meta.label, pk)
         for model in attachment_models()
-        for pk in model.objects.filter(file__startswith=STAGING_PREFIX, uploaded_at__lt=before).values_list("pk", flat=True)
+        # Staged, or a converted check-in's copy not yet made (it names the check-in's object).
+        for pk in model.objects.filter(attachments.pending_filter(model), uploaded_at__lt=before).values_list("pk", flat=True)
     ]

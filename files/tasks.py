@@ -9,7 +9,7 @@ from django.db import OperationalError
 
 from . import attachments
 from .reconcile import reconcile
-from .storage import STORAGE_ERRORS, delete_objects
+from .storage import STORAGE_ERRORS
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ def promote_attachment(label: str, pk: int) -> str:
 
 @shared_task(**RETRY)
 def delete_stored_objects(names: list[str]) -> None:
-    delete_objects(default_storage, names)
+    attachments.delete_unreferenced(default_storage, names)
 
 
 @shared_task

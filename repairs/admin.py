@@ -111,7 +111,8 @@ class RepairOrderAdmin(OrderListMixin, AggregateAdmin):
         )
 
     def attach(self, owner, *, upload, user):
-        return services.add_repair_order_file(repair_order=owner, upload=upload, uploaded_by=user)
+        # ``upload`` is a StagedFile: the form's fields staged it before any lock (files.admin).
+        return services.add_repair_order_file(repair_order=owner, staged=upload, uploaded_by=user)
 
     def detach(self, attachment):
         services.delete_repair_order_file(attachment=attachment)

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from files.attachments import attach_file, delete_attachment, forget_after_commit, lock_owned_files
+from files.attachments import StagedFile, attach_staged, delete_attachment, forget_after_commit, lock_owned_files
 from core.errors import AlreadyLinked, InvalidTransition
 from core.numbering import REPAIR_ORDER_NUMBER, next_number
 from core.editing import apply_fields, lock_for_edit, save_version, validate, validate_dates
@@ -170,9 +170,11 @@ def delete_repair_order(*, repair_order: RepairOrder) -> None:
 
 
 @transaction.atomic
-def add_repair_order_file(*, repair_order: RepairOrder, upload, uploaded_by: User | None) -> RepairOrderFile:
-    return attach_file(
-        RepairOrderFile, owner_field="repair_order", owner=repair_order, upload=upload, uploaded_by=uploaded_by
+def add_repair_order_file(*, repair_order: RepairOrder, staged: StagedFile, uploaded_by: User | None) -> RepairOrderFile:
+    """Attach a file staged beforehand (files.attachments.stage_upload, outside any lock): writes
+    the row, promotes after commit; no storage I/O, no lock."""
+    return attach_staged(
+        RepairOrderFile, owner_field="repair_order", owner=repair_order, staged=staged, uploaded_by=uploaded_by
     )
 
 

@@ -27,3 +27,10 @@ def stored(prefix: str = "") -> list[str]:
     """Every object name in the default storage under the prefix (sorted)."""
     prefixes = [prefix] if prefix else ["staging/", "work-orders/", "repair-orders/", "check-ins/"]
     return sorted(obj.name for p in prefixes for obj in iter_objects(default_storage, p))
+
+
+def stage(upload=None, **kwargs):
+    """An upload staged the way callers stage before a service (files.attachments.stage_upload)."""
+    from files.attachments import stage_upload
+
+    return stage_upload(upload if upload is not None else photo(**kwargs))

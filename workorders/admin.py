@@ -159,7 +159,8 @@ class WorkOrderAdmin(OrderListMixin, AggregateAdmin):
         )
 
     def attach(self, owner, *, upload, user):
-        return services.add_work_order_file(work_order=owner, upload=upload, uploaded_by=user)
+        # ``upload`` is a StagedFile: the form's fields staged it before any lock (files.admin).
+        return services.add_work_order_file(work_order=owner, staged=upload, uploaded_by=user)
 
     def detach(self, attachment):
         services.delete_work_order_file(attachment=attachment)
@@ -315,7 +316,8 @@ class CheckInAdmin(AggregateAdmin):
         )
 
     def attach(self, owner, *, upload, user):
-        return services.add_check_in_file(check_in=owner, upload=upload, uploaded_by=user)
+        # ``upload`` is a StagedFile: the form's fields staged it before any lock (files.admin).
+        return services.add_check_in_file(check_in=owner, staged=upload, uploaded_by=user)
 
     def detach(self, attachment):
         services.delete_check_in_file(attachment=attachment)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.choices import QuoteStatus
 from core.cache import WORK_ORDER_STATE, invalidate_on_commit
-from files.attachments import attach_file, copy_attachments, delete_attachment, forget_after_commit, lock_owned_files
+from files.attachments import StagedFile, attach_staged, copy_attachments, delete_attachment, forget_after_commit, lock_owned_files
 from core.errors import AlreadyProcessed, InvalidTransition
 from core.numbering import WORK_ORDER_NUMBER, next_number
 from core.editing import apply_fields, lock_for_edit, save_version, validate, validate_dates
@@ -263,14 +263,18 @@ def _log(work_order: WorkOrder, *, kind: str, from_stage: str, actor: User | Non
 
 
 @transaction.atomic
-def add_work_order_file(*, work_order: WorkOrder, upload, uploaded_by: User | None) -> WorkOrderFile:
-    return attach_file(WorkOrderFile, owner_field="work_order", owner=work_order, upload=upload, uploaded_by=uploaded_by)
+def add_work_order_file(*, work_order: WorkOrder, staged: StagedFile, uploaded_by: User | None) -> WorkOrderFile:
+    """Attach a file staged beforehand (files.attachments.stage_upload, outside any lock).
+
+    Writes the row only; schedules its promotion after commit. No storage I/O, no lock.
+    """
+    return attach_staged(WorkOrderFile, owner_field="work_order", owner=work_order, staged=staged, uploaded_by=uploaded_by)
 
 
 @transaction.atomic
-def add_work_order_files(*, work_order: WorkOrder, uploads, uploaded_by: User | None) -> list[WorkOrderFile]:
-    """Several files at once (a phone's photos): all of them, or none if one is refused."""
-    return [add_work_order_file(work_order=work_order, upload=upload, uploaded_by=uploaded_by) for upload in uploads]
+def add_work_order_files(*, work_order: WorkOrder, staged: Sequence[StagedFile], uploaded_by: User | None) -> list[WorkOrderFile]:
+    """Several staged files at once (a phone's photos), in one transaction; as add_work_order_file."""
+    return [add_work_order_file(work_order=work_order, staged=file, uploaded_by=uploaded_by) for file in staged]
 
 
 @transaction.atomic
@@ -334,7 +338,9 @@ def convert_check_in(*, check_in: CheckIn, converted_by: User | None) -> WorkOrd
     Locks the check-in row: of two people converting at the same moment, the second waits and is
     then refused with AlreadyProcessed. Items picked from the catalog keep their catalog link;
     newly typed ones enter the catalog through create_work_order. The check-in's files are copied
-    to the work order (the legacy app lost them here).
+    to the work order (the legacy app lost them here): only their rows here, naming the check-in's
+    objects (whose rows are locked); the bytes are copied to the work order's keys by the
+    promotion after commit, so no storage I/O happens under these locks.
     """
     check_in = _lock_pending(check_in, expected_version=None)
     fields = {name: getattr(check_in, name) for name in CHECK_IN_FIELDS}
@@ -361,8 +367,9 @@ def _lock_pending(check_in: CheckIn, *, expected_version: int | None) -> CheckIn
 
 
 @transaction.atomic
-def add_check_in_file(*, check_in: CheckIn, upload, uploaded_by: User | None) -> CheckInFile:
-    return attach_file(CheckInFile, owner_field="check_in", owner=check_in, upload=upload, uploaded_by=uploaded_by)
+def add_check_in_file(*, check_in: CheckIn, staged: StagedFile, uploaded_by: User | None) -> CheckInFile:
+    """As add_work_order_file: the file was staged beforehand; writes the row, promotes after commit."""
+    return attach_staged(CheckInFile, owner_field="check_in", owner=check_in, staged=staged, uploaded_by=uploaded_by)
 
 
 @transaction.atomic

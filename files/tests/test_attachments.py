@@ -18,7 +18,7 @@ from workorders import services
 from workorders.models import WorkOrderFile
 from workorders.tests.factories import CheckInFactory, WorkOrderFactory
 
-from testing.files import pdf, photo, stored
+from testing.files import pdf, photo, stage, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def enqueued():
 
 def test_an_upload_is_staged_and_its_row_names_the_staged_object(enqueued):
     order = WorkOrderFactory()
-    attachment = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+    attachment = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
     assert attachment.file.name.startswith("staging/")
     assert stored() == [attachment.file.name]
     assert (attachment.original_name, attachment.content_type) == ("IMG_0001.jpg", "image/jpeg")
@@ -42,7 +42,7 @@ def test_an_upload_is_staged_and_its_row_names_the_staged_object(enqueued):
 def test_after_commit_the_object_is_promoted_with_a_thumbnail(django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        attachment = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+        attachment = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
     attachment.refresh_from_db()
     final = f"work-orders/{order.number}/IMG_0001.jpg"
     thumb = f"work-orders/{order.number}/thumbnails/IMG_0001.jpg.thumb.jpg"
@@ -54,7 +54,7 @@ def test_after_commit_the_object_is_promoted_with_a_thumbnail(django_capture_on_
 
 def test_promoting_twice_leaves_one_object_and_one_thumbnail(enqueued, django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
-    attachment = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+    attachment = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
     label = attachment._meta.label
     with django_capture_on_commit_callbacks(execute=True):
         assert promote_attachment(label, attachment.pk) == "promoted"
@@ -66,7 +66,7 @@ def test_promoting_twice_leaves_one_object_and_one_thumbnail(enqueued, django_ca
 def test_a_lost_thumbnail_is_made_again_without_a_second_copy(django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        attachment = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+        attachment = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
     attachment.refresh_from_db()
     WorkOrderFile.objects.filter(pk=attachment.pk).update(thumbnail="")  # a run that died before its save
     assert attachments.promote(attachment._meta.label, attachment.pk) == "thumbnail"
@@ -76,9 +76,9 @@ def test_a_lost_thumbnail_is_made_again_without_a_second_copy(django_capture_on_
 def test_the_same_name_twice_never_overwrites(django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.add_work_order_file(work_order=order, upload=photo(colour="red"), uploaded_by=None)
+        first = services.add_work_order_file(work_order=order, staged=stage(photo(colour="red")), uploaded_by=None)
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.add_work_order_file(work_order=order, upload=photo(colour="blue"), uploaded_by=None)
+        second = services.add_work_order_file(work_order=order, staged=stage(photo(colour="blue")), uploaded_by=None)
     first.refresh_from_db(), second.refresh_from_db()
     assert first.file.name != second.file.name
     assert first.file.read() != second.file.read()
@@ -87,7 +87,7 @@ def test_the_same_name_twice_never_overwrites(django_capture_on_commit_callbacks
 def test_a_pdf_is_promoted_without_a_thumbnail(django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        attachment = services.add_work_order_file(work_order=order, upload=pdf(), uploaded_by=None)
+        attachment = services.add_work_order_file(work_order=order, staged=stage(pdf()), uploaded_by=None)
     attachment.refresh_from_db()
     assert (attachment.file.name, attachment.thumbnail.name) == (f"work-orders/{order.number}/quote.pdf", "")
 
@@ -96,7 +96,7 @@ def test_a_picture_pillow_cannot_read_is_promoted_without_a_thumbnail(django_cap
     order = WorkOrderFactory()
     broken = SimpleUploadedFile("IMG_0002.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64)  # JPEG magic only
     with django_capture_on_commit_callbacks(execute=True):
-        attachment = services.add_work_order_file(work_order=order, upload=broken, uploaded_by=None)
+        attachment = services.add_work_order_file(work_order=order, staged=stage(broken), uploaded_by=None)
     attachment.refresh_from_db()
     assert attachment.file.name == f"work-orders/{order.number}/IMG_0002.jpg" and not attachment.thumbnail
 
@@ -104,7 +104,7 @@ def test_a_picture_pillow_cannot_read_is_promoted_without_a_thumbnail(django_cap
 def test_a_rolled_back_upload_leaves_nothing_under_the_final_prefix():
     order = WorkOrderFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+        services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
         raise RuntimeError("the order's save failed after the upload")
     assert not WorkOrderFile.objects.exists()
     assert stored(f"work-orders/{order.number}/") == []
@@ -117,7 +117,7 @@ def test_a_rolled_back_upload_leaves_nothing_under_the_final_prefix():
 def test_each_upload_enqueues_its_promotion_on_commit(enqueued, django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        files = services.add_work_order_files(work_order=order, uploads=[photo("a.jpg"), pdf()], uploaded_by=None)
+        files = services.add_work_order_files(work_order=order, staged=[stage(photo("a.jpg")), stage(pdf())], uploaded_by=None)
     assert len(callbacks) == 2
     assert enqueued == [("promote_attachment", "workorders.WorkOrderFile", file.pk) for file in files]
 
@@ -126,18 +126,15 @@ def test_a_rolled_back_upload_enqueues_nothing(enqueued, django_capture_on_commi
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+            services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
             raise RuntimeError
     assert (callbacks, enqueued) == ([], [])
 
 
-def test_one_bad_file_among_several_attaches_none_and_enqueues_nothing(enqueued, django_capture_on_commit_callbacks):
-    order = WorkOrderFactory()
+def test_one_bad_file_among_several_stages_none_and_enqueues_nothing(enqueued, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationError):
-        services.add_work_order_files(
-            work_order=order, uploads=[photo(), photo("page.jpg", kind="PNG")], uploaded_by=None
-        )
-    assert (enqueued, WorkOrderFile.objects.count()) == ([], 0)
+        attachments.stage_uploads([photo(), photo("page.jpg", kind="PNG")], model=WorkOrderFile)
+    assert (enqueued, WorkOrderFile.objects.count(), stored()) == ([], 0, [])
 
 
 @pytest.mark.parametrize("kind", ["work order", "repair order", "check-in"])
@@ -148,7 +145,7 @@ def test_deleting_an_attachment_enqueues_the_delete_of_its_objects_on_commit(kin
         "check-in": (services.add_check_in_file, services.delete_check_in_file, ("check_in", CheckInFactory)),
     }[kind]
     with django_capture_on_commit_callbacks(execute=True):
-        attachment = add(**{owner[0]: owner[1]()}, upload=photo(), uploaded_by=None)
+        attachment = add(**{owner[0]: owner[1]()}, staged=stage(photo()), uploaded_by=None)
     enqueued.clear()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         remove(attachment=attachment)
@@ -161,7 +158,7 @@ def test_deleting_an_attachment_enqueues_the_delete_of_its_objects_on_commit(kin
 def test_deleting_an_order_removes_every_object_after_commit(django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        services.add_work_order_files(work_order=order, uploads=[photo("a.jpg"), photo("b.jpg"), pdf()], uploaded_by=None)
+        services.add_work_order_files(work_order=order, staged=[stage(photo("a.jpg")), stage(photo("b.jpg")), stage(pdf())], uploaded_by=None)
     assert len(stored()) == 5  # three files, two thumbnails
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.delete_work_order(work_order=order)
@@ -180,7 +177,7 @@ def test_deleting_a_repair_order_or_check_in_removes_its_objects(kind, django_ca
         owner = CheckInFactory()
         add, delete = (lambda **kw: services.add_check_in_file(check_in=owner, **kw)), (lambda: services.delete_check_in(check_in=owner))
     with django_capture_on_commit_callbacks(execute=True):
-        add(upload=photo(), uploaded_by=None)
+        add(staged=stage(photo()), uploaded_by=None)
     assert len(stored()) == 2
     with django_capture_on_commit_callbacks(execute=True):
         delete()
@@ -190,14 +187,14 @@ def test_deleting_a_repair_order_or_check_in_removes_its_objects(kind, django_ca
 def test_a_promotion_for_a_deleted_row_does_nothing(django_capture_on_commit_callbacks, enqueued):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        attachment = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+        attachment = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
         services.delete_work_order_file(attachment=attachment)
     assert attachments.promote("workorders.WorkOrderFile", attachment.pk) == "gone"
 
 
 def test_a_missing_staged_object_is_reported_not_retried_forever(enqueued):
     order = WorkOrderFactory()
-    attachment = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+    attachment = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
     default_storage.delete(attachment.file.name)
     assert attachments.promote("workorders.WorkOrderFile", attachment.pk) == "missing"
 
@@ -205,7 +202,7 @@ def test_a_missing_staged_object_is_reported_not_retried_forever(enqueued):
 def test_a_converted_check_in_s_files_are_copied_to_its_work_order(django_capture_on_commit_callbacks):
     check_in = CheckInFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        original = services.add_check_in_file(check_in=check_in, upload=photo("dropped-off.jpg"), uploaded_by=None)
+        original = services.add_check_in_file(check_in=check_in, staged=stage(photo("dropped-off.jpg")), uploaded_by=None)
     with django_capture_on_commit_callbacks(execute=True):
         order = services.convert_check_in(check_in=check_in, converted_by=None)
     copy = order.files.get()
@@ -220,9 +217,9 @@ def test_a_converted_check_in_s_files_are_copied_to_its_work_order(django_captur
 def test_photos_that_share_a_stem_get_a_thumbnail_each(django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        jpeg = services.add_work_order_file(work_order=order, upload=photo("awning.jpg"), uploaded_by=None)
+        jpeg = services.add_work_order_file(work_order=order, staged=stage(photo("awning.jpg")), uploaded_by=None)
     with django_capture_on_commit_callbacks(execute=True):
-        png = services.add_work_order_file(work_order=order, upload=photo("awning.png", kind="PNG"), uploaded_by=None)
+        png = services.add_work_order_file(work_order=order, staged=stage(photo("awning.png", kind="PNG")), uploaded_by=None)
     jpeg.refresh_from_db(), png.refresh_from_db()
     assert jpeg.thumbnail.name != png.thumbnail.name
     with django_capture_on_commit_callbacks(execute=True):

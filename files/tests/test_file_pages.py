@@ -11,7 +11,7 @@ from workorders.models import WorkOrder, WorkOrderFile
 from workorders.tests.factories import CheckInFactory, WorkOrderFactory
 from workorders.tests.test_admin import ADD_URL, AWNING, work_order_post
 
-from testing.files import pdf, photo
+from testing.files import pdf, photo, stage
 
 pytestmark = pytest.mark.django_db
 HTML_AS_JPEG = b"<!DOCTYPE html><html><script>alert(1)</script></html>"
@@ -105,7 +105,7 @@ def test_the_api_wants_a_login_and_the_add_permission(client, technician):
 def test_downloads_come_through_our_view_behind_the_login(client, technician, django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        attachment = services.add_work_order_file(work_order=order, upload=pdf(), uploaded_by=None)
+        attachment = services.add_work_order_file(work_order=order, staged=stage(pdf()), uploaded_by=None)
     url = download_url(attachment)
     assert client.get(url).status_code == 302 and "login" in client.get(url)["Location"]
     client.force_login(technician)
@@ -118,7 +118,7 @@ def test_downloads_come_through_our_view_behind_the_login(client, technician, dj
 def test_the_floor_page_shows_thumbnails_through_our_view(client, technician, django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        attachment = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+        attachment = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
     client.force_login(technician)
     page = client.get(reverse("queue:order", args=[order.number])).content.decode()
     assert download_url(attachment, thumbnail=True) in page
@@ -128,7 +128,7 @@ def test_the_floor_page_shows_thumbnails_through_our_view(client, technician, dj
 
 def test_a_technician_cannot_download_check_in_files(client, technician, office_user):
     check_in = CheckInFactory()
-    attachment = services.add_check_in_file(check_in=check_in, upload=pdf(), uploaded_by=None)
+    attachment = services.add_check_in_file(check_in=check_in, staged=stage(pdf()), uploaded_by=None)
     client.force_login(technician)
     assert client.get(download_url(attachment)).status_code == 403
     client.force_login(office_user)

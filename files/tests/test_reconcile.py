@@ -18,7 +18,7 @@ from workorders import services
 from workorders.models import WorkOrderFile
 from workorders.tests.factories import WorkOrderFactory
 
-from testing.files import photo, stored
+from testing.files import photo, stage, stored
 
 pytestmark = pytest.mark.django_db
 DAY = 24 * 3600
@@ -41,7 +41,7 @@ def reconcile(*args: str) -> str:
 def seeded(django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        kept = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+        kept = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
     kept.refresh_from_db()
     return {
         "referenced": sorted([kept.file.name, kept.thumbnail.name]),
@@ -94,7 +94,7 @@ def test_rows_whose_object_is_missing_are_reported(seeded):
 def test_a_rolled_back_upload_is_swept_once_its_staged_object_is_a_day_old():
     order = WorkOrderFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+        services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
         raise RuntimeError
     (staged,) = stored("staging/")
     reconcile("--delete")
@@ -107,7 +107,7 @@ def test_a_rolled_back_upload_is_swept_once_its_staged_object_is_a_day_old():
 def test_rows_stuck_in_staging_are_enqueued_again_only_with_delete():
     order = WorkOrderFactory()
     with mock.patch.object(attachments, "send_file_task"):
-        row = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+        row = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
     WorkOrderFile.objects.filter(pk=row.pk).update(uploaded_at=timezone.now() - timedelta(hours=1))
     with mock.patch.object(attachments, "send_file_task") as enqueue:
         assert "Would re-enqueue 1 row(s)" in reconcile()

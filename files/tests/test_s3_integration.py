@@ -24,7 +24,7 @@ from workorders import services
 from workorders.models import WorkOrderFile
 from workorders.tests.factories import WorkOrderFactory
 
-from testing.files import pdf, photo
+from testing.files import pdf, photo, stage
 from testing.s3 import Bucket, bucket, moto_endpoint, use_bucket  # noqa: F401 — fixtures
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db]
@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def promoted_upload(order, upload, capture):
     with capture(execute=True):
-        attachment = services.add_work_order_file(work_order=order, upload=upload, uploaded_by=None)
+        attachment = services.add_work_order_file(work_order=order, staged=stage(upload), uploaded_by=None)
     attachment.refresh_from_db()
     return attachment
 
@@ -60,7 +60,7 @@ def test_objects_are_private(bucket, django_capture_on_commit_callbacks):
 def test_a_rolled_back_upload_leaves_no_final_object_and_reconcile_sweeps_the_staged_one(bucket):
     order = WorkOrderFactory()
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+        services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
         raise RuntimeError("the order's save failed")
     assert bucket.keys("work-orders/") == []
     assert len(bucket.keys("staging/")) == 1
@@ -72,7 +72,7 @@ def test_a_rolled_back_upload_leaves_no_final_object_and_reconcile_sweeps_the_st
 
 def test_promoting_twice_leaves_one_object_and_one_thumbnail(bucket, django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
-    attachment = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)
+    attachment = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             promote_attachment(attachment._meta.label, attachment.pk)
@@ -171,7 +171,7 @@ def wait_for(condition, timeout: float = 30.0):
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_promotes_after_commit_and_deletes_after_delete(celery_worker):
     order = WorkOrderFactory()
-    attachment = services.add_work_order_file(work_order=order, upload=photo(), uploaded_by=None)  # commits
+    attachment = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)  # commits
     prefix = f"work-orders/{order.number}/"
     promoted = wait_for(lambda: WorkOrderFile.objects.filter(pk=attachment.pk, thumbnail__startswith=prefix).first())
     assert promoted.file.name == prefix + "IMG_0001.jpg"
@@ -179,7 +179,7 @@ def test_a_real_worker_promotes_after_commit_and_deletes_after_delete(celery_wor
     assert celery_worker.keys() == [prefix + "IMG_0001.jpg", prefix + "thumbnails/IMG_0001.jpg.thumb.jpg"]
 
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.add_work_order_file(work_order=order, upload=photo("rolled-back.jpg"), uploaded_by=None)
+        services.add_work_order_file(work_order=order, staged=stage(photo("rolled-back.jpg")), uploaded_by=None)
         raise RuntimeError
     services.delete_work_order(work_order=order)
     wait_for(lambda: celery_worker.keys("work-orders/") == [])

@@ -156,7 +156,7 @@ def test_an_import_moves_the_cached_dashboard_on(legacy_db, django_capture_on_co
 
 
 def test_a_reimport_keeps_the_files_uploaded_here(legacy_db, django_capture_on_commit_callbacks):
-    from testing.files import photo
+    from testing.files import photo, stage
     from workorders.services import add_check_in_file, add_work_order_file
 
     run_import(dsn=legacy_db)
@@ -164,8 +164,8 @@ def test_a_reimport_keeps_the_files_uploaded_here(legacy_db, django_capture_on_c
     check_in = CheckIn.objects.get(legacy_id=3)
     with django_capture_on_commit_callbacks(execute=True):
         for order in (with_legacy_files, without):
-            add_work_order_file(work_order=order, upload=photo(f"new-{order.number}.jpg"), uploaded_by=None)
-        add_check_in_file(check_in=check_in, upload=photo("counter.jpg"), uploaded_by=None)
+            add_work_order_file(work_order=order, staged=stage(photo(f"new-{order.number}.jpg")), uploaded_by=None)
+        add_check_in_file(check_in=check_in, staged=stage(photo("counter.jpg")), uploaded_by=None)
     before = sorted(WorkOrderFile.objects.values_list("pk", "file"))
     report = run_import(dsn=legacy_db)
     assert sorted(WorkOrderFile.objects.values_list("pk", "file")) == before
