@@ -10,7 +10,7 @@ from core.choices import QuoteStatus
 from core.editing import DELETED_MEANWHILE
 from customers.models import CatalogItem
 from customers.tests.factories import CustomerFactory
-from testing.files import pdf, photo
+from testing.files import pdf, photo, stage
 from workorders import services
 from workorders.admin import WorkOrderAdmin
 from workorders.models import WorkOrder
@@ -105,7 +105,7 @@ def test_an_edited_item_and_an_added_file_are_in_the_history(office_client):
 
 def test_added_and_deleted_items_and_files_are_in_the_history(office_client, manager):
     order = WorkOrderFactory(items=[AWNING])
-    old = services.add_work_order_file(work_order=order, upload=pdf("old-quote.pdf"), uploaded_by=None)
+    old = services.add_work_order_file(work_order=order, staged=stage(pdf("old-quote.pdf")), uploaded_by=None)
     line = order.items.get()
 
     response = office_client.post(
