@@ -9,6 +9,7 @@ from django.db import models
 
 from core.admin_base import ServiceAdmin, VersionedForm, formset_items
 from core.editing import validate_dates
+from core.items import ITEM_FIELDS
 from core.numbering import is_number
 from files.admin import MultipleFileField, upload_help
 
@@ -53,7 +54,7 @@ def catalog_label(item) -> str:
 def catalog_pick_rows(picks) -> list[dict[str, Any]]:
     """Order lines for items picked from the catalog: their text copied, quantity 1."""
     return [
-        {name: getattr(item, name) for name in ("description", "material", "condition", "colour", "size", "price")}
+        {name: getattr(item, name) for name in ITEM_FIELDS if name not in ("quantity", "catalog_item")}
         | {"quantity": 1, "catalog_item": item}
         for item in picks
     ]
@@ -61,8 +62,7 @@ def catalog_pick_rows(picks) -> list[dict[str, Any]]:
 
 def current_item_rows(obj) -> list[dict[str, Any]]:
     """The lines an order has now, as item rows that keep their ids (not newly typed)."""
-    names = ("description", "material", "condition", "colour", "size", "price", "quantity", "catalog_item")
-    return [{name: getattr(line, name) for name in names} | {"id": line.pk} for line in obj.items.all()]
+    return [{name: getattr(line, name) for name in ITEM_FIELDS} | {"id": line.pk} for line in obj.items.all()]
 
 
 class AggregateAdmin(ServiceAdmin):

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cleaning_queue.models import QueueEntry
+from core.choices import Tier
 from workorders.stages import Stage
 
 from . import charts, reminders
@@ -53,7 +54,7 @@ def dashboard(request):
         "counts": counts,
         "today": timezone.localdate(),
         "recent": recent,
-        "recent_rush": sum(order.rush or order.firm_rush for order in recent),
+        "recent_rush": sum(order.tier != Tier.REGULAR for order in recent),
         "recent_sail": sum(order.is_sail_order for order in recent),
         "can_see_analytics": request.user.has_perm(ANALYTICS_PERMISSION),
     })
