@@ -68,7 +68,7 @@ def queue_page(request):
         "hide_sail": hide_sail,
         "hide_cushion": hide_cushion,
         "filtered": filtered,
-        "can_reorder": request.user.has_perm("workorders.reorder_queue"),
+        "can_reorder": request.user.has_perm(services.REORDER_PERMISSION),
         "counts": {tier.label: tiers.count(tier) for tier in Tier},
     })
 

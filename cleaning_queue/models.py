@@ -21,6 +21,7 @@ class Queue(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(pk=QUEUE_PK), name="queue_is_a_singleton")]
+        permissions = (("reorder_queue", "Can reorder and reset the cleaning queue"),)
 
     def __str__(self) -> str:
         return f"Cleaning queue (version {self.version})"

@@ -30,6 +30,7 @@ from .models import QUEUE_PK, Queue, QueueEntry
 
 # Positions are parked above this while they move (see QueueEntry); queues are far shorter.
 PARK_OFFSET = 1_000_000
+REORDER_PERMISSION = "queue.reorder_queue"  # declared on Queue
 
 STALE_QUEUE = STALE_WRITE.format(
     subject="The queue", who="{who}", when="{when}", seen="loaded", undone="moved", remedy="reload the queue and try again"
@@ -127,7 +128,7 @@ def move_in_queue(*, number: int, to_position: int, expected_version: int, moved
 @transaction.atomic
 def reset_queue(*, reset_by: User) -> int:
     """Discard every manual move: put the whole queue into the default order."""
-    if not reset_by.has_perm("workorders.reorder_queue"):
+    if not reset_by.has_perm(REORDER_PERMISSION):
         raise PermissionDenied(NOT_ALLOWED_TO_REORDER)
     queue = _lock_queue()
     entries = list(QueueEntry.objects.select_related("work_order"))
@@ -145,7 +146,7 @@ def _lock_queue() -> Queue:
 
 
 def _lock_for_manager(user: User, expected_version: int) -> Queue:
-    if not user.has_perm("workorders.reorder_queue"):
+    if not user.has_perm(REORDER_PERMISSION):
         raise PermissionDenied(NOT_ALLOWED_TO_REORDER)
     queue = _lock_queue()
     if queue.version != expected_version:

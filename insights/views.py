@@ -24,7 +24,7 @@ from .analytics import SERIES, get_analytics
 from .dashboard import get_dashboard_counts, list_recent_work_orders
 from .forms import period_from
 
-ANALYTICS_PERMISSION = "workorders.view_analytics"
+ANALYTICS_PERMISSION = "insights.view_analytics"  # declared on insights.Analytics
 QUEUE_HEAD = 5
 BOARD_STAGES = ((Stage.IN_PROGRESS, "in_progress"), (Stage.CLEANED, "cleaned"), (Stage.TREATED, "treated"),
                 (Stage.PACKAGED, "packaged"))
