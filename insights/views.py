@@ -1,7 +1,7 @@
 """The dashboard, the analytics page with its CSV downloads, and the unsubscribe page.
 
 Reads come from insights.dashboard / insights.analytics; the only write (unsubscribing) goes
-through insights.reminders.
+through insights.services.
 """
 
 import csv
@@ -19,7 +19,7 @@ from cleaning_queue.models import QueueEntry
 from core.choices import Tier
 from workorders.stages import Stage
 
-from . import charts, reminders
+from . import charts, reminders, services
 from .analytics import SERIES, get_analytics
 from .dashboard import get_dashboard_counts, list_recent_work_orders
 from .forms import period_from
@@ -150,5 +150,5 @@ def unsubscribe(request, token: str):
     # GET only asks: link scanners in mail systems open links, and must not unsubscribe anyone.
     done = request.method == "POST"
     if done:
-        reminders.unsubscribe_customer(customer=customer)
+        services.unsubscribe_customer(customer=customer)
     return render(request, "insights/unsubscribe.html", {"customer": customer, "done": done})
