@@ -19,7 +19,7 @@ from . import cleaning, mappers
 from .tables import Run
 from .writers import char_limits, fit
 
-# Legacy roles (§3): admin = everything, manager = all business work, user = the cleaning room.
+# Legacy roles: admin = everything, manager = all business work, user = the cleaning room.
 ROLE_MAP = {"admin": roles.ADMIN, "manager": roles.MANAGER, "user": roles.TECHNICIAN, "staff": roles.OFFICE}
 
 

@@ -1,7 +1,7 @@
 """The work-order lifecycle: stages, legal moves and the date each move records.
 
-The legacy system derived the stage from dates and flags (legacy-system.md Part A §2.1); here the
-stage is stored and these rules decide which moves are legal:
+The legacy system derived the stage from dates and flags (legacy_import.mappers.work_order_stage
+replays that derivation on import); here the stage is stored and these rules decide which moves are legal:
 
 * the quote decides between "awaiting quote" and "queued" (only approved quotes enter the queue);
 * treating needs a cleaned order; packaging needs a final location and may skip cleaning or
