@@ -58,8 +58,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
 ROLE_PERMISSIONS[MANAGER] = ROLE_PERMISSIONS[OFFICE] | _business(("delete",)) | {
     "workorders.complete_workorder",
     "workorders.advance_workorder",
-    "workorders.reorder_queue",
-    "workorders.view_analytics",
+    "queue.reorder_queue",
+    "insights.view_analytics",
     "repairs.complete_repairorder",
     # The completion-time model: see its versions and runs, activate or roll back a version.
     "mlmodels.view_modelversion",

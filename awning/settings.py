@@ -57,7 +57,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "sequences.apps.SequencesConfig",
-    # Bottom to top: an app imports only from the apps above it in this list (docs/architecture.md).
+    # Bottom to top: an app imports only from the apps above it in this list (lint-imports checks it;
+    # the layers are in pyproject.toml).
     "core",
     "accounts",
     "files",

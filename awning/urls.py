@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from cleaning_queue.views import home
+from cleaning_queue.floor_views import home
 
 admin.site.site_header = "Awning back office"
 admin.site.site_title = "Awning back office"

@@ -23,6 +23,6 @@ class CleaningQueueConfig(AppConfig):
 
 def ensure_the_queue(sender, using="default", **kwargs) -> None:
     """The queue row is data every move locks; a test flush removes it, migrate puts it back."""
-    from .models import Queue
+    from .models import QUEUE_PK, Queue
 
-    Queue.objects.using(using).get_or_create(pk=1)
+    Queue.objects.using(using).get_or_create(pk=QUEUE_PK)

@@ -4,6 +4,10 @@ from django.db.models import Q
 
 from workorders.models import WorkOrder
 
+# The shop has one queue, and this is its primary key: migrations create the row, post_migrate
+# puts it back after a test flush, and every move locks it.
+QUEUE_PK = 1
+
 
 class Queue(models.Model):
     """The shop's one cleaning queue. Its row is the lock every move takes, and its version is
@@ -16,7 +20,8 @@ class Queue(models.Model):
     )
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=Q(pk=1), name="queue_is_a_singleton")]
+        constraints = [models.CheckConstraint(condition=Q(pk=QUEUE_PK), name="queue_is_a_singleton")]
+        permissions = (("reorder_queue", "Can reorder and reset the cleaning queue"),)
 
     def __str__(self) -> str:
         return f"Cleaning queue (version {self.version})"

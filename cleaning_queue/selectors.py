@@ -7,7 +7,7 @@ from workorders.selectors import with_display_annotations
 from workorders.models import WorkOrder
 from workorders.stages import Stage
 
-from .models import Queue, QueueEntry
+from .models import QUEUE_PK, Queue, QueueEntry
 
 BOARD_TABS = {
     "recent": ("All recent", (Stage.IN_PROGRESS, Stage.CLEANED, Stage.TREATED, Stage.PACKAGED)),
@@ -24,7 +24,7 @@ def get_queue_snapshot(*, search: str = "", hide_sail: bool = False, hide_cushio
     The version is read first: if the queue changes between the two reads, the caller holds the
     older version and a reorder it sends is refused, never applied to an order it did not see.
     """
-    version = Queue.objects.values_list("version", flat=True).get(pk=1)
+    version = Queue.objects.values_list("version", flat=True).get(pk=QUEUE_PK)
     entries = QueueEntry.objects.select_related("work_order__customer", "work_order__ship_to").order_by("position")
     entries = with_display_annotations(entries, order_ref="work_order_id")
     if search:

@@ -21,18 +21,19 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import User
+from core.choices import Tier
+from core.editing import STALE_WRITE, last_change
 from core.errors import DomainError
 from workorders.models import WorkOrder
 
-from .models import Queue, QueueEntry
+from .models import QUEUE_PK, Queue, QueueEntry
 
-QUEUE_PK = 1
 # Positions are parked above this while they move (see QueueEntry); queues are far shorter.
 PARK_OFFSET = 1_000_000
+REORDER_PERMISSION = "queue.reorder_queue"  # declared on Queue
 
-STALE_QUEUE = (
-    "The queue was changed by {who} at {when} since you loaded it. "
-    "Nothing was moved: reload the queue and try again."
+STALE_QUEUE = STALE_WRITE.format(
+    subject="The queue", who="{who}", when="{when}", seen="loaded", undone="moved", remedy="reload the queue and try again"
 )
 NOT_THE_QUEUE = "The new order must list every order in the queue exactly once ({problem})."
 BAD_POSITION = "Position {position} is outside the queue (1 to {length})."
@@ -46,7 +47,7 @@ class StaleQueueError(DomainError):
 
 def default_key(work_order: WorkOrder) -> tuple:
     """Sort key of the default order (nulls last within the firm-rush tier)."""
-    due = (work_order.date_required or datetime.date.max) if work_order.firm_rush else datetime.date.min
+    due = (work_order.date_required or datetime.date.max) if work_order.tier == Tier.FIRM_RUSH else datetime.date.min
     return (work_order.tier, due, work_order.date_in, work_order.number)
 
 
@@ -127,7 +128,7 @@ def move_in_queue(*, number: int, to_position: int, expected_version: int, moved
 @transaction.atomic
 def reset_queue(*, reset_by: User) -> int:
     """Discard every manual move: put the whole queue into the default order."""
-    if not reset_by.has_perm("workorders.reorder_queue"):
+    if not reset_by.has_perm(REORDER_PERMISSION):
         raise PermissionDenied(NOT_ALLOWED_TO_REORDER)
     queue = _lock_queue()
     entries = list(QueueEntry.objects.select_related("work_order"))
@@ -145,12 +146,11 @@ def _lock_queue() -> Queue:
 
 
 def _lock_for_manager(user: User, expected_version: int) -> Queue:
-    if not user.has_perm("workorders.reorder_queue"):
+    if not user.has_perm(REORDER_PERMISSION):
         raise PermissionDenied(NOT_ALLOWED_TO_REORDER)
     queue = _lock_queue()
     if queue.version != expected_version:
-        who = queue.updated_by.display_name if queue.updated_by_id else "someone else"
-        raise StaleQueueError(STALE_QUEUE.format(who=who, when=timezone.localtime(queue.updated_at).strftime("%H:%M")))
+        raise StaleQueueError(STALE_QUEUE.format(**last_change(queue)))
     return queue
 
 

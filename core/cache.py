@@ -38,7 +38,12 @@ def current_key(name: str) -> str:
 
 
 def cached(name: str, build: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
-    key = current_key(name)  # read the generation before the rows: see the module docstring
+    return cache_aside(current_key(name), build, timeout)
+
+
+def cache_aside(key: str, build: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
+    """The value under ``key``, built and stored on a miss. The caller computes ``key`` from the
+    current generation before calling: the generation is read before the rows (module docstring)."""
     value = cache.get(key)
     if value is None:
         value = build()

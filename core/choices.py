@@ -5,6 +5,7 @@ orders (``SEASONAL``, ``REHANG``); here each concept has one set of values.
 """
 
 from django.db import models
+from django.db.models import Q
 
 
 class StorageTime(models.TextChoices):
@@ -43,8 +44,20 @@ class Tier(models.IntegerChoices):
     REGULAR = 3, "Regular"
 
 
+# The one statement of the tier rule: a firm-rush order counts only as firm rush even when the
+# rush flag is also set. tier_of says it for an order in memory, tier_filter for a query.
+
+
 def tier_of(*, rush: bool, firm_rush: bool) -> Tier:
-    # A firm-rush order counts only as firm rush even when the rush flag is also set.
     if firm_rush:
         return Tier.FIRM_RUSH
     return Tier.RUSH if rush else Tier.REGULAR
+
+
+def tier_filter(tier: Tier, *, prefix: str = "") -> Q:
+    """The rows of ``tier``, as tier_of decides it; ``prefix`` reaches the order through a relation
+    (e.g. ``"work_order__"``)."""
+    firm, rush = f"{prefix}firm_rush", f"{prefix}rush"
+    if tier == Tier.FIRM_RUSH:
+        return Q(**{firm: True})
+    return Q(**{firm: False, rush: tier == Tier.RUSH})

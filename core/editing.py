@@ -13,9 +13,11 @@ from .models import VersionedModel
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
 
-STALE_EDIT = (
-    "This {thing} was changed by {who} at {when} since you opened it. "
-    "Nothing was saved: reload the page to see their changes."
+# The one wording of a refused stale write: who changed what and when, and that nothing happened.
+STALE_WRITE = "{subject} was changed by {who} at {when} since you {seen} it. Nothing was {undone}: {remedy}."
+STALE_EDIT = STALE_WRITE.format(
+    subject="This {thing}", who="{who}", when="{when}", seen="opened", undone="saved",
+    remedy="reload the page to see their changes",
 )
 DELETED_MEANWHILE = "This {thing} was deleted by someone else meanwhile; nothing was saved."
 
@@ -50,10 +52,16 @@ def deleted_meanwhile(model: type[models.Model], pk) -> DeletedMeanwhile:
 
 
 def stale_edit_message(obj: VersionedModel) -> str:
+    return STALE_EDIT.format(thing=obj._meta.verbose_name, **last_change(obj))
+
+
+def last_change(obj: models.Model) -> dict[str, str]:
+    """``who`` and ``when`` of a row's last change (its updated_by and updated_at), worded for
+    STALE_WRITE: the time alone when it was today."""
     who = obj.updated_by.display_name if obj.updated_by_id else "someone else"
     local = timezone.localtime(obj.updated_at)
     when = local.strftime("%H:%M") if local.date() == timezone.localdate() else local.strftime("%Y-%m-%d %H:%M")
-    return STALE_EDIT.format(thing=obj._meta.verbose_name, who=who, when=when)
+    return {"who": who, "when": when}
 
 
 def apply_fields(obj: M, fields: Mapping[str, Any], allowed: Iterable[str]) -> M:

@@ -10,9 +10,11 @@ from .editing import validate
 
 M = TypeVar("M", bound=models.Model)
 
-ITEM_FIELDS = frozenset(
-    {"description", "material", "condition", "colour", "size", "quantity", "price", "catalog_item"}
-)
+# The free text a person types for an item (normalised alike on every kind of line).
+ITEM_TEXT_FIELDS = ("description", "material", "condition", "colour", "size")
+# Every field an order, check-in or catalog line takes from its services, in the order the catalog
+# form shows them; the one list that copies, conversions and imports derive theirs from.
+ITEM_FIELDS = (*ITEM_TEXT_FIELDS, "price", "quantity", "catalog_item")
 
 
 def build_lines(model: type[M], *, parent_field: str, parent: models.Model, items: Iterable[Mapping[str, Any]]) -> list[M]:
@@ -37,7 +39,7 @@ def build_lines(model: type[M], *, parent_field: str, parent: models.Model, item
 
 def normalise_item_text(values: dict[str, Any]) -> dict[str, Any]:
     """Trim the free-text item fields and fold the legacy spellings of an unknown material."""
-    for name in ("description", "material", "condition", "colour", "size"):
+    for name in ITEM_TEXT_FIELDS:
         if name in values:
             values[name] = " ".join((values[name] or "").split())
     if values.get("material", "").casefold() == "unknown":

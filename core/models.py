@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 
 from .choices import ReturnMethod, ReturnTo, StorageTime, Tier, tier_of
+from .sizes import is_sail
 
 
 class TimeStampedModel(models.Model):
@@ -85,8 +86,7 @@ class ItemDescription(models.Model):
 
     @property
     def is_sail(self) -> bool:
-        """Legacy rule: sails are sized by weight, written with '#' (e.g. 95#)."""
-        return "#" in self.size
+        return is_sail(self.size)
 
 
 def positive(field: str, name: str) -> models.CheckConstraint:

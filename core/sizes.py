@@ -49,7 +49,8 @@ _TYPOGRAPHIC = str.maketrans({"’": "'", "‘": "'", "′": "'", "”": '"', "�
 
 
 def is_sail(text: str | None) -> bool:
-    """True when the size is a sail weight: the legacy rule is simply "contains #"."""
+    """True when the size is a sail weight: sails are sized by weight, written with '#' (e.g. 95#),
+    so any size containing '#' is a sail's."""
     return bool(text) and "#" in text
 
 

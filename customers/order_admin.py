@@ -11,6 +11,7 @@ from django.utils.translation import override as translation_override
 
 from core.admin_base import ServiceAdmin, SubmittedItems, VersionedForm, record_saved, submitted_items
 from core.editing import validate_dates
+from core.items import ITEM_FIELDS
 from core.numbering import is_number
 from files.admin import MultipleFileField, upload_help
 
@@ -58,7 +59,7 @@ def catalog_label(item) -> str:
 def catalog_pick_rows(picks) -> list[dict[str, Any]]:
     """Order lines for items picked from the catalog: their text copied, quantity 1."""
     return [
-        {name: getattr(item, name) for name in ("description", "material", "condition", "colour", "size", "price")}
+        {name: getattr(item, name) for name in ITEM_FIELDS if name not in ("quantity", "catalog_item")}
         | {"quantity": 1, "catalog_item": item}
         for item in picks
     ]
@@ -66,10 +67,9 @@ def catalog_pick_rows(picks) -> list[dict[str, Any]]:
 
 def current_items(obj) -> SubmittedItems:
     """The lines an order has now, as item rows that keep their ids (not newly typed), unedited."""
-    names = ("description", "material", "condition", "colour", "size", "price", "quantity", "catalog_item")
     kept = SubmittedItems()
     for line in obj.items.all():
-        kept.add({name: getattr(line, name) for name in names} | {"id": line.pk}, None)
+        kept.add({name: getattr(line, name) for name in ITEM_FIELDS} | {"id": line.pk}, None)
     return kept
 
 

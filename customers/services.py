@@ -11,7 +11,7 @@ from accounts.models import User
 from core.cache import WORK_ORDER_STATE, invalidate_on_commit
 from core.numbering import CUSTOMER_NUMBER, next_number
 from core.editing import apply_fields, lock_for_edit, lock_row, save_version, validate
-from core.items import normalise_item_text
+from core.items import ITEM_FIELDS, normalise_item_text
 
 from .models import CatalogItem, Customer, Source
 from .selectors import SOURCE_CHOICES
@@ -21,7 +21,7 @@ CUSTOMER_FIELDS = (
     "name", "contact", "address", "address2", "city", "state", "zip_code", "home_phone", "work_phone",
     "cell_phone", "email", "mail_address", "mail_city", "mail_state", "mail_zip", "source", "previous_source",
 )
-CATALOG_FIELDS = ("description", "material", "condition", "colour", "size", "price", "quantity")
+CATALOG_FIELDS = tuple(name for name in ITEM_FIELDS if name != "catalog_item")  # a catalog row links to no catalog row
 
 CATALOG_DUPLICATE = "This customer already has this item in the catalog; change that row's quantity instead."
 

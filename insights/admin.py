@@ -4,7 +4,7 @@ from .models import CleaningReminder, ReminderOptOut
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """A log: rows are written by insights.reminders only, never from a form."""
+    """A log: rows are written by insights.services only, never from a form."""
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Func, IntegerField, Q, Sum
+from django.db.models import Avg, Count, DecimalField, ExpressionWrapper, F, Func, IntegerField, Sum
 from django.db.models.functions import Greatest
 
-from core.choices import Tier
+from core.choices import Tier, tier_filter
 from workorders.models import WorkOrder, WorkOrderItem
 
 from .cache import cached_with_work_orders
@@ -24,11 +24,7 @@ from .cache import cached_with_work_orders
 TOP_SOURCES = 10
 ZERO = Decimal("0.00")
 
-_TIERS = (
-    (Tier.FIRM_RUSH, Q(firm_rush=True)),
-    (Tier.RUSH, Q(firm_rush=False, rush=True)),
-    (Tier.REGULAR, Q(firm_rush=False, rush=False)),
-)
+_TIERS = tuple((tier, tier_filter(tier)) for tier in Tier)
 _LINE_AREA = ExpressionWrapper(F("square_feet") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2))
 _LINE_TOTAL = ExpressionWrapper(F("price") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2))
 

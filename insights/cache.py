@@ -9,17 +9,10 @@ commit retires every one of them at once, with the same race-freedom as core.cac
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import cache
-
-from core.cache import DEFAULT_TIMEOUT, WORK_ORDER_STATE, current_key
+from core.cache import DEFAULT_TIMEOUT, WORK_ORDER_STATE, cache_aside, current_key
 
 T = TypeVar("T")
 
 
 def cached_with_work_orders(variant: str, build: Callable[[], T], timeout: int = DEFAULT_TIMEOUT) -> T:
-    key = f"{current_key(WORK_ORDER_STATE)}:{variant}"  # generation first, rows after
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout)
-    return value
+    return cache_aside(f"{current_key(WORK_ORDER_STATE)}:{variant}", build, timeout)

@@ -5,6 +5,7 @@ from datetime import date
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from core.choices import Tier, tier_filter
 from workorders.models import CheckIn, WorkOrder
 from workorders.stages import QUEUE_STAGES, Stage
 
@@ -13,9 +14,9 @@ from .cache import cached_with_work_orders
 RECENT_COUNT = 10
 
 _IN_QUEUE = Q(stage__in=QUEUE_STAGES)
-_FIRM = Q(firm_rush=True)
-_RUSH = Q(firm_rush=False, rush=True)
-_REGULAR = Q(firm_rush=False, rush=False)
+_FIRM = tier_filter(Tier.FIRM_RUSH)
+_RUSH = tier_filter(Tier.RUSH)
+_REGULAR = tier_filter(Tier.REGULAR)
 
 
 def get_dashboard_counts(*, today: date | None = None) -> dict[str, int]:

@@ -9,7 +9,7 @@ class CleaningReminder(models.Model):
     """One attempt to send a customer the annual cleaning reminder (legacy ``email_reminders``).
 
     The row is written, as ``sending``, before the e-mail goes out: it is the claim that keeps a
-    second, concurrent run from e-mailing the same customer (see insights.reminders).
+    second, concurrent run from e-mailing the same customer (see insights.services).
     """
 
     class Status(models.TextChoices):
@@ -51,3 +51,17 @@ class ReminderOptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer} unsubscribed"
+
+
+class Analytics(models.Model):
+    """No table: the series are read from work orders. It exists to own the permission to see
+    them, so that permission lives with the app that shows them."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        permissions = (("view_analytics", "Can view analytics"),)
+        verbose_name_plural = "analytics"
+
+    def __str__(self) -> str:
+        return "Analytics"

@@ -1,26 +1,16 @@
-"""Annual cleaning reminders: who is due, sending each due customer one e-mail, unsubscribing.
+"""Annual cleaning reminders, the reads: who is due, the e-mail, the unsubscribe link's token.
+The writes (sending, unsubscribing) are in insights.services.
 
-Rule (legacy Part B §6): a customer with an e-mail address whose most recent completed work order
-finished 335 to 365 days ago, who has not unsubscribed and was not reminded (sent, or being sent)
-in the last 60 days.
-
-Exactly once per customer, even when two runs overlap (beat and a manual command): each send
-first *claims* the customer in its own short transaction, under a lock on the customer's row,
-re-checking the rule and writing a ``sending`` row; only the run that committed that row sends.
-The e-mail goes out after the claim commits, so a slow mail server never holds a lock, and the
-outcome (sent, or failed with the reason) is recorded on the same row. A failed reminder does
-not count as a reminder: the next run tries again. A run that dies between claim and send
-leaves a ``sending`` row, which blocks that customer for 60 days rather than risk a duplicate.
+Rule: a customer with an e-mail address whose most recent completed
+work order finished 335 to 365 days ago, who has not unsubscribed and was not reminded (sent, or
+being sent) in the last 60 days.
 """
 
-import logging
-from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -30,22 +20,12 @@ from customers.models import Customer
 
 from .models import CleaningReminder, ReminderOptOut
 
-logger = logging.getLogger(__name__)
-
 DUE_FROM_DAYS = 335
 DUE_UNTIL_DAYS = 365
 QUIET_DAYS = 60
 SUBJECT = "Time for your annual awning cleaning"
 UNSUBSCRIBE_SALT = "insights.reminders.unsubscribe"
 BAD_UNSUBSCRIBE_LINK = "This unsubscribe link is not valid. Reply to the reminder and we will take you off the list."
-
-
-@dataclass
-class ReminderRun:
-    due: int = 0
-    sent: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-    skipped: list[int] = field(default_factory=list)  # reminded by a concurrent run meanwhile
 
 
 def due_customers(*, today: date | None = None) -> QuerySet[Customer]:
@@ -64,67 +44,6 @@ def due_customers(*, today: date | None = None) -> QuerySet[Customer]:
         .filter(last_completed_on__range=(today - timedelta(days=DUE_UNTIL_DAYS), today - timedelta(days=DUE_FROM_DAYS)))
         .order_by("number")
     )
-
-
-def send_cleaning_reminders(*, today: date | None = None) -> ReminderRun:
-    """Send every due customer their reminder; safe to run concurrently with itself."""
-    today = today or timezone.localdate()
-    run = ReminderRun()
-    customer_ids = list(due_customers(today=today).values_list("pk", flat=True))
-    run.due = len(customer_ids)
-    for customer_id in customer_ids:
-        reminder = send_reminder(customer_id=customer_id, today=today)
-        if reminder is None:
-            run.skipped.append(customer_id)
-        elif reminder.status == CleaningReminder.Status.SENT:
-            run.sent.append(customer_id)
-        else:
-            run.failed.append(customer_id)
-    return run
-
-
-def send_reminder(*, customer_id: int, today: date | None = None) -> CleaningReminder | None:
-    """Claim the customer and, if the claim holds, e-mail them; ``None`` if no longer due."""
-    reminder = claim_reminder(customer_id=customer_id, today=today or timezone.localdate())
-    if reminder is not None:
-        deliver_reminder(reminder=reminder)
-    return reminder
-
-
-@transaction.atomic(durable=True)  # the claim must commit before the e-mail goes
-def claim_reminder(*, customer_id: int, today: date) -> CleaningReminder | None:
-    """Write the ``sending`` row for a customer who is still due.
-
-    Locks the customer's row (on SQLite the IMMEDIATE transaction serialises writers instead), so
-    of two runs claiming the same customer the second waits, re-checks, finds the first claim and
-    returns ``None``. Must be the outermost transaction: the claim has to commit before the send.
-    """
-    Customer.objects.select_for_update(no_key=True).filter(pk=customer_id).first()
-    customer = due_customers(today=today).filter(pk=customer_id).first()
-    if customer is None:
-        return None
-    return CleaningReminder.objects.create(
-        customer=customer, email=customer.email, last_completed_on=customer.last_completed_on
-    )
-
-
-def deliver_reminder(*, reminder: CleaningReminder) -> CleaningReminder:
-    """Send the claimed reminder and record the outcome on its row (no lock: only its claimer
-    writes it)."""
-    try:
-        message = build_reminder_email(reminder)
-        message.send()
-    except Exception as error:  # noqa: BLE001 — any gateway failure is recorded, the run goes on
-        logger.warning("Cleaning reminder %s to %s failed: %s", reminder.pk, reminder.email, error)
-        reminder.status, reminder.error = CleaningReminder.Status.FAILED, f"{type(error).__name__}: {error}"[:2000]
-    else:
-        reminder.status, reminder.sent_at = CleaningReminder.Status.SENT, timezone.now()
-        # django-ses puts SES's id in this header; other backends leave it empty.
-        reminder.message_id = str(message.extra_headers.get("message_id", ""))[:255]
-    CleaningReminder.objects.filter(pk=reminder.pk).update(
-        status=reminder.status, sent_at=reminder.sent_at, error=reminder.error, message_id=reminder.message_id
-    )
-    return reminder
 
 
 def build_reminder_email(reminder: CleaningReminder) -> EmailMultiAlternatives:
@@ -160,11 +79,3 @@ def customer_for_token(token: str) -> Customer | None:
     except (signing.BadSignature, ValueError):
         return None
     return Customer.objects.filter(pk=customer_id).first()
-
-
-@transaction.atomic
-def unsubscribe_customer(*, customer: Customer) -> ReminderOptOut:
-    """Record the opt-out; unsubscribing twice keeps the first date. A unique one-to-one row, so
-    two clicks at once make one row (get_or_create retries the read on the IntegrityError)."""
-    opt_out, _ = ReminderOptOut.objects.get_or_create(customer=customer)
-    return opt_out

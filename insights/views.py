@@ -1,7 +1,7 @@
 """The dashboard, the analytics page with its CSV downloads, and the unsubscribe page.
 
 Reads come from insights.dashboard / insights.analytics; the only write (unsubscribing) goes
-through insights.reminders.
+through insights.services.
 """
 
 import csv
@@ -16,14 +16,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from cleaning_queue.models import QueueEntry
+from core.choices import Tier
 from workorders.stages import Stage
 
-from . import charts, reminders
+from . import charts, reminders, services
 from .analytics import SERIES, get_analytics
 from .dashboard import get_dashboard_counts, list_recent_work_orders
 from .forms import period_from
 
-ANALYTICS_PERMISSION = "workorders.view_analytics"
+ANALYTICS_PERMISSION = "insights.view_analytics"  # declared on insights.Analytics
 QUEUE_HEAD = 5
 BOARD_STAGES = ((Stage.IN_PROGRESS, "in_progress"), (Stage.CLEANED, "cleaned"), (Stage.TREATED, "treated"),
                 (Stage.PACKAGED, "packaged"))
@@ -53,7 +54,7 @@ def dashboard(request):
         "counts": counts,
         "today": timezone.localdate(),
         "recent": recent,
-        "recent_rush": sum(order.rush or order.firm_rush for order in recent),
+        "recent_rush": sum(order.tier != Tier.REGULAR for order in recent),
         "recent_sail": sum(order.is_sail_order for order in recent),
         "can_see_analytics": request.user.has_perm(ANALYTICS_PERMISSION),
     })
@@ -149,5 +150,5 @@ def unsubscribe(request, token: str):
     # GET only asks: link scanners in mail systems open links, and must not unsubscribe anyone.
     done = request.method == "POST"
     if done:
-        reminders.unsubscribe_customer(customer=customer)
+        services.unsubscribe_customer(customer=customer)
     return render(request, "insights/unsubscribe.html", {"customer": customer, "done": done})

@@ -1,4 +1,4 @@
-"""Pure functions that turn legacy column values into ours (legacy-system.md Part A §4).
+"""Pure functions that turn legacy column values into ours.
 
 Each returns the cleaned value and whether it had to change something the shop would recognise
 as a quirk, so the report can count quirks and list altered rows.
@@ -126,7 +126,8 @@ def repair_order_quote(value, approved) -> tuple[str, str | None]:
     if raw in known:
         return known[raw], None
     if approved and not raw:
-        # The deprecated `approved` flag was superseded by quote=APPROVED (§4.2).
+        # The legacy app deprecated its `approved` flag in favour of quote=APPROVED; an old row
+        # with only the flag set was approved all the same.
         return QuoteStatus.APPROVED, "ro_approved_flag_folded"
     if not raw:
         return QuoteStatus.NONE, None

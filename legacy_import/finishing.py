@@ -9,8 +9,8 @@ from accounts.hashers import from_werkzeug
 from accounts.models import User
 from accounts.services import role_of, set_role
 from customers.models import Customer
-from cleaning_queue.models import Queue, QueueEntry
-from cleaning_queue.services import QUEUE_PK, bump_version, default_key
+from cleaning_queue.models import QUEUE_PK, Queue, QueueEntry
+from cleaning_queue.services import bump_version, default_key
 from repairs.models import RepairOrder
 from workorders.models import WorkOrder
 from workorders.stages import QUEUE_STAGES
@@ -19,7 +19,7 @@ from . import cleaning, mappers
 from .tables import Run
 from .writers import char_limits, fit
 
-# Legacy roles (§3): admin = everything, manager = all business work, user = the cleaning room.
+# Legacy roles: admin = everything, manager = all business work, user = the cleaning room.
 ROLE_MAP = {"admin": roles.ADMIN, "manager": roles.MANAGER, "user": roles.TECHNICIAN, "staff": roles.OFFICE}
 
 

@@ -1,4 +1,4 @@
-"""Legacy row → the field values of our model, one function per table (Part A §1 and §4).
+"""Legacy row → the field values of our model, one function per table.
 
 A mapper returns a dict of attnames, calls ``note(reason, value)`` for every quirk it fixes and
 raises ``Skip`` for a row that cannot be imported.
@@ -181,7 +181,7 @@ def _fixed(cleaner, value, note: Note):
 
 
 def work_order_stage(row: dict, quote: str) -> str:
-    """The legacy stage was derived from dates and flags in this order (Part A §2.1)."""
+    """The legacy stage was derived from dates and flags, the first that applies in this order."""
     if row["datecompleted"] is not None:
         return Stage.COMPLETED
     if c.text(row["finallocation"]):

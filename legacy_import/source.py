@@ -43,7 +43,7 @@ def _table(name: str, columns: str, order_by: str, key: str) -> LegacyTable:
 ITEM_COLUMNS = "description, material, qty, condition, color, sizewgt, price, inventory_key"
 FILE_COLUMNS = "filename, file_path, uploaded_at, thumbnail_path"
 
-# Parents first (legacy-system.md Part A §5).
+# Parents first: a row's foreign keys point at rows already imported.
 TABLES: dict[str, LegacyTable] = {
     t.name: t
     for t in (

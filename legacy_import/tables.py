@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from files.registry import FINAL_PREFIXES
 from files.storage import STAGING_PREFIX
+from core.items import ITEM_FIELDS
 from customers.models import CatalogItem, Customer, Source
 from repairs.models import RepairOrder, RepairOrderFile, RepairOrderItem
 from workorders.models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
@@ -24,7 +25,7 @@ from .source import TABLES, LegacySource
 from .writers import char_limits, fit, grouped, sync_children, upsert
 
 DEFAULT_BATCH_SIZE = 2000
-LINE_FIELDS = ("description", "material", "condition", "colour", "size", "price", "quantity", "catalog_item_id")
+LINE_FIELDS = tuple(f"{name}_id" if name == "catalog_item" else name for name in ITEM_FIELDS)  # compared by column
 FILE_FIELDS = ("original_name", "content_type", "size_bytes", "file", "thumbnail", "uploaded_at")
 CHECK_IN_FILE_FIELDS = ("original_name", "content_type", "size_bytes", "file", "uploaded_at")
 NOT_COMPARED = frozenset({"created_at", "updated_at", "version"})

@@ -16,7 +16,7 @@ import numpy as np
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 
-from core.choices import ReturnMethod, StorageTime
+from core.choices import ReturnMethod, StorageTime, tier_of
 from core.sizes import is_sail, parse_square_feet
 from workorders.models import WorkOrder, WorkOrderItem
 
@@ -68,7 +68,7 @@ class OrderFacts:
 
     @property
     def tier(self) -> int:
-        return 1 if self.firm_rush else 2 if self.rush else 3
+        return int(tier_of(rush=self.rush, firm_rush=self.firm_rush))
 
 
 def load_order_facts(orders: QuerySet[WorkOrder]) -> list[OrderFacts]:

@@ -21,7 +21,7 @@ from .models import (
     CheckIn, CheckInFile, CheckInItem, QuoteRequest, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem,
 )
 from .selectors import with_display_annotations
-from .stages import Stage
+from .stages import COMPLETE_PERMISSION, Stage
 
 
 
@@ -182,7 +182,7 @@ class WorkOrderAdmin(OrderListMixin, AggregateAdmin):
         )
 
     def has_complete_permission(self, request):
-        return request.user.has_perm("workorders.complete_workorder")
+        return request.user.has_perm(COMPLETE_PERMISSION)  # the stage-move rule: workorders.stages
 
 
 @admin.register(QuoteRequest)

@@ -86,8 +86,6 @@ class WorkOrder(Order):
         permissions = (
             ("complete_workorder", "Can complete work orders"),
             ("advance_workorder", "Can move work orders through the cleaning stages"),
-            ("reorder_queue", "Can reorder and reset the cleaning queue"),
-            ("view_analytics", "Can view analytics"),
         )
 
     def __str__(self) -> str:

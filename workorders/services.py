@@ -21,14 +21,23 @@ from files.attachments import StagedFile, attach_staged, copy_attachments, delet
 from core.errors import AlreadyProcessed, InvalidTransition
 from core.numbering import WORK_ORDER_NUMBER, next_number
 from core.editing import apply_fields, lock_for_edit, save_version, validate, validate_dates
-from core.items import build_lines
+from core.items import ITEM_FIELDS, build_lines
 from core.sizes import parse_square_feet
 from customers.models import Customer
 from customers.services import record_catalog_item
 
 from . import signals
 from .models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
-from .stages import STAGE_DATE_FIELD, Stage, can_move
+from .stages import (
+    DECIDE_QUOTES_PERMISSION,
+    NOT_ALLOWED_TO_DECIDE_QUOTES,
+    NOT_ALLOWED_TO_MOVE,  # noqa: F401 (the refusals are part of this module's API)
+    ONLY_MANAGERS_COMPLETE,  # noqa: F401
+    STAGE_DATE_FIELD,
+    Stage,
+    can_move,
+    permission_for_move,
+)
 
 ItemData = Mapping[str, Any]
 
@@ -43,9 +52,6 @@ CHECK_IN_FIELDS = (
 )
 
 CANNOT_MOVE = "Work order {number} is {current}; it cannot be moved to {target}."
-ONLY_MANAGERS_COMPLETE = "Only managers can complete work orders."
-NOT_ALLOWED_TO_MOVE = "You are not allowed to move work orders through the cleaning stages."
-NOT_ALLOWED_TO_DECIDE_QUOTES = "You are not allowed to approve or withdraw quotes."
 QUOTE_FIXED_IN_PROGRESS = "The order is being cleaned; its approved quote can no longer change."
 QUOTE_NOT_AWAITING = "Work order {number} is not awaiting a quote (it is {current})."
 FINAL_LOCATION_REQUIRED = "Say where the packaged goods were put."
@@ -177,7 +183,7 @@ def mark_quote_done(*, work_order: WorkOrder, marked_by: User) -> WorkOrder:
 
     Locks the work order. Office work, like approving.
     """
-    if not marked_by.has_perm("workorders.change_workorder"):
+    if not marked_by.has_perm(DECIDE_QUOTES_PERMISSION):
         raise PermissionDenied(NOT_ALLOWED_TO_DECIDE_QUOTES)
     locked = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=None)
     if locked.stage != Stage.AWAITING_QUOTE:
@@ -198,11 +204,11 @@ def change_work_order_stage(
 ) -> WorkOrder:
     """Move the order to ``to_stage`` if the lifecycle allows it, stamping that stage's date.
 
-    Locks the work order row and checks the permission the move needs (see _required_permission).
+    Locks the work order row and checks the permission the move needs (stages.permission_for_move).
     Writes one event row.
     """
     work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
-    permission, refusal = _required_permission(work_order.stage, to_stage)
+    permission, refusal = permission_for_move(work_order.stage, to_stage)
     if not changed_by.has_perm(permission):
         raise PermissionDenied(refusal)
     if not can_move(work_order.stage, to_stage):
@@ -228,16 +234,6 @@ def change_work_order_stage(
         work_order.quote = QuoteStatus.NEEDED
     _move(work_order, to_stage, actor=changed_by)
     return save_version(work_order, actor=changed_by)
-
-
-def _required_permission(from_stage: str, to_stage: str) -> tuple[str, str]:
-    """Completing is for managers; approving or withdrawing a quote is office work; the floor
-    moves (start, back to the queue, cleaned, treated, packaged) are the technicians'."""
-    if to_stage == Stage.COMPLETED:
-        return "workorders.complete_workorder", ONLY_MANAGERS_COMPLETE
-    if Stage.AWAITING_QUOTE in (from_stage, to_stage):
-        return "workorders.change_workorder", NOT_ALLOWED_TO_DECIDE_QUOTES
-    return "workorders.advance_workorder", NOT_ALLOWED_TO_MOVE
 
 
 def _follow_quote(work_order: WorkOrder, *, actor: User | None) -> None:
@@ -345,7 +341,7 @@ def convert_check_in(*, check_in: CheckIn, converted_by: User | None) -> WorkOrd
     check_in = _lock_pending(check_in, expected_version=None)
     fields = {name: getattr(check_in, name) for name in CHECK_IN_FIELDS}
     items = [
-        {name: getattr(line, name) for name in ("description", "material", "condition", "colour", "size", "quantity", "price", "catalog_item")}
+        {name: getattr(line, name) for name in ITEM_FIELDS}
         for line in check_in.items.all()
     ]
     work_order = create_work_order(customer=check_in.customer, fields=fields, items=items, created_by=converted_by)

@@ -1,7 +1,7 @@
 """The work-order lifecycle: stages, legal moves and the date each move records.
 
-The legacy system derived the stage from dates and flags (legacy-system.md Part A §2.1); here the
-stage is stored and these rules decide which moves are legal:
+The legacy system derived the stage from dates and flags (legacy_import.mappers.work_order_stage
+replays that derivation on import); here the stage is stored and these rules decide which moves are legal:
 
 * the quote decides between "awaiting quote" and "queued" (only approved quotes enter the queue);
 * treating needs a cleaned order; packaging needs a final location and may skip cleaning or
@@ -49,3 +49,29 @@ QUEUE_STAGES = frozenset({Stage.QUEUED, Stage.IN_PROGRESS})
 
 def can_move(from_stage: str, to_stage: str) -> bool:
     return to_stage in ALLOWED_MOVES[from_stage]
+
+
+# Who may make a move: completing is for managers; approving or withdrawing a quote (a move into or
+# out of "awaiting quote") is office work; the floor moves (start, back to the queue, cleaned,
+# treated, packaged) are the technicians'. The services enforce it, the floor pages show only the
+# buttons it allows: both ask permission_for_move.
+COMPLETE_PERMISSION = "workorders.complete_workorder"
+DECIDE_QUOTES_PERMISSION = "workorders.change_workorder"
+ADVANCE_PERMISSION = "workorders.advance_workorder"
+ONLY_MANAGERS_COMPLETE = "Only managers can complete work orders."
+NOT_ALLOWED_TO_DECIDE_QUOTES = "You are not allowed to approve or withdraw quotes."
+NOT_ALLOWED_TO_MOVE = "You are not allowed to move work orders through the cleaning stages."
+
+
+def permission_for_move(from_stage: str, to_stage: str) -> tuple[str, str]:
+    """The permission a move from ``from_stage`` to ``to_stage`` needs, and the refusal without it."""
+    if to_stage == Stage.COMPLETED:
+        return COMPLETE_PERMISSION, ONLY_MANAGERS_COMPLETE
+    if Stage.AWAITING_QUOTE in (from_stage, to_stage):
+        return DECIDE_QUOTES_PERMISSION, NOT_ALLOWED_TO_DECIDE_QUOTES
+    return ADVANCE_PERMISSION, NOT_ALLOWED_TO_MOVE
+
+
+def allowed_moves_for(user, stage: str) -> frozenset[str]:
+    """The stages ``user`` may move an order in ``stage`` to: legal moves they hold the permission for."""
+    return frozenset(to for to in ALLOWED_MOVES[stage] if user.has_perm(permission_for_move(stage, to)[0]))

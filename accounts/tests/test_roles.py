@@ -29,7 +29,7 @@ def test_each_group_holds_exactly_its_role_permissions(role):
 def test_a_technician_cannot_complete_or_reorder(technician):
     assert technician.has_perm("workorders.advance_workorder")
     assert not technician.has_perm("workorders.complete_workorder")
-    assert not technician.has_perm("workorders.reorder_queue")
+    assert not technician.has_perm("queue.reorder_queue")
     assert not technician.has_perm("repairs.complete_repairorder")
 
 
@@ -41,7 +41,7 @@ def test_a_technician_cannot_edit_customers_sources_or_the_catalog(technician, m
 
 def test_a_manager_completes_and_reorders(manager):
     assert manager.has_perm("workorders.complete_workorder")
-    assert manager.has_perm("workorders.reorder_queue")
+    assert manager.has_perm("queue.reorder_queue")
     assert manager.has_perm("workorders.delete_workorder")
     assert manager.has_perm("repairs.complete_repairorder")
 
@@ -52,7 +52,7 @@ def test_office_edits_orders_but_cannot_delete_or_complete_them(office_user):
     assert not office_user.has_perm("workorders.delete_workorder")
     assert not office_user.has_perm("customers.delete_customer")
     assert not office_user.has_perm("workorders.complete_workorder")
-    assert not office_user.has_perm("workorders.reorder_queue")
+    assert not office_user.has_perm("queue.reorder_queue")
 
 
 PROJECT_APPS = ("accounts", "auth", "contenttypes", "customers", "workorders", "repairs")
@@ -64,7 +64,7 @@ def test_the_admin_group_has_every_permission_of_the_shop(admin_role_user):
 
     assert set(Group.objects.get(name=ADMIN).permissions.all()) >= set(shop)
     assert admin_role_user.has_perm("accounts.delete_user")
-    assert admin_role_user.has_perm("workorders.reorder_queue")
+    assert admin_role_user.has_perm("queue.reorder_queue")
     assert not admin_role_user.is_superuser
 
 

@@ -178,7 +178,7 @@ def _statements(captured) -> list[str]:
 @pytest.mark.parametrize("length", [10, 1000])
 def test_a_reorder_costs_at_most_five_statements_whatever_the_queue_length(manager, length):
     numbers = bulk_queue(length)
-    manager.has_perm("workorders.reorder_queue")  # the permission cache belongs to the request
+    manager.has_perm("queue.reorder_queue")  # the permission cache belongs to the request
     new_order, current = numbers[::-1], version()
     with CaptureQueriesContext(connection) as captured:
         services.reorder_queue(order=new_order, expected_version=current, reordered_by=manager)

@@ -4,8 +4,7 @@ import pytest
 
 from core.sizes import MAX_PLAUSIBLE_SQUARE_FEET, is_sail, parse_square_feet
 
-# The size strings the legacy data really contains (legacy spec Part A §1.5 / §4.2, Part B §6),
-# with the area of one item each should give.
+# The size strings the legacy data really contains, with the area of one item each should give.
 LEGACY_AREAS = [
     ("8'9\"x10'2\"", 88.96),  # (8 + 9/12) * (10 + 2/12)
     ("10'6\"x8'3\"", 86.62),

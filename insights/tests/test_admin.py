@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.factories import CustomerFactory
-from insights import reminders
+from insights import services
 from insights.models import CleaningReminder
 
 from .helpers import days_ago
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def logged(manager):
     customer = CustomerFactory(name="Pat Rowe")
-    reminders.unsubscribe_customer(customer=customer)
+    services.unsubscribe_customer(customer=customer)
     return CleaningReminder.objects.create(customer=customer, email=customer.email, status="failed", error="bounced",
                                            last_completed_on=days_ago(340))
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from customers.tests.factories import CustomerFactory
-from insights import reminders
+from insights import reminders, services
 from insights.models import CleaningReminder, ReminderOptOut
 from insights.tasks import send_cleaning_reminders_task
 
@@ -64,7 +64,7 @@ def test_a_claimed_reminder_counts_but_a_failed_one_does_not(manager):
 
 def test_unsubscribed_customers_and_customers_without_email_are_never_due(manager):
     unsubscribed, no_email = customer_done(manager, 340), customer_done(manager, 340, email="")
-    reminders.unsubscribe_customer(customer=unsubscribed)
+    services.unsubscribe_customer(customer=unsubscribed)
     assert due_numbers() == set() and no_email.number not in due_numbers()
 
 
@@ -77,7 +77,7 @@ def test_the_latest_completion_decides(manager):
 def test_sending_logs_and_mails_html_and_text_with_an_unsubscribe_link(manager, settings):
     settings.AWNING_SITE_URL = "https://shop.example.com"
     customer, _ = customer_done(manager, 340, email="pat@example.com"), customer_done(manager, 200)
-    run = reminders.send_cleaning_reminders()
+    run = services.send_cleaning_reminders()
     assert (run.due, run.sent, run.failed) == (1, [customer.pk], [])
     [message] = mail.outbox
     link = "https://shop.example.com" + reverse("insights:unsubscribe", args=[reminders.unsubscribe_token(customer.pk)])
@@ -87,18 +87,18 @@ def test_sending_logs_and_mails_html_and_text_with_an_unsubscribe_link(manager, 
     log = CleaningReminder.objects.get()
     assert (log.customer, log.status, log.last_completed_on) == (customer, "sent", days_ago(340))
     assert log.sent_at is not None
-    assert reminders.send_cleaning_reminders().due == 0  # and not again tomorrow
+    assert services.send_cleaning_reminders().due == 0  # and not again tomorrow
 
 
 def test_a_failed_send_is_logged_with_the_reason_and_retried_next_run(manager, settings):
     customer = customer_done(manager, 340)
     settings.EMAIL_BACKEND = "insights.tests.test_reminders.RefusingBackend"
-    run = reminders.send_cleaning_reminders()
+    run = services.send_cleaning_reminders()
     assert run.failed == [customer.pk]
     log = CleaningReminder.objects.get()
     assert log.status == "failed" and "SES said no" in log.error and log.sent_at is None
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert reminders.send_cleaning_reminders().sent == [customer.pk]
+    assert services.send_cleaning_reminders().sent == [customer.pk]
 
 
 def test_unsubscribe_link_works_without_login_and_only_on_post(client, manager):
@@ -160,4 +160,4 @@ def test_a_claim_cannot_hide_inside_a_longer_transaction(db):
 
     customer = CustomerFactory(email="dana@example.com")
     with pytest.raises(RuntimeError, match="durable"), transaction.atomic():
-        reminders.claim_reminder(customer_id=customer.pk, today=timezone.localdate())
+        services.claim_reminder(customer_id=customer.pk, today=timezone.localdate())

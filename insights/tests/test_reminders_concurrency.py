@@ -8,7 +8,7 @@ from django.core import mail
 from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from customers.models import Customer
 from customers.tests.factories import CustomerFactory
-from insights import reminders
+from insights import reminders, services
 from insights.models import CleaningReminder
 
 from .helpers import completed_order, days_ago
@@ -38,7 +38,7 @@ def overlapping_runs(send_one) -> list:
 
 def test_concurrent_runs_send_each_customer_exactly_one_reminder(manager):
     customer_ids = due_shop(manager)
-    results = overlapping_runs(lambda customer_id: reminders.send_reminder(customer_id=customer_id))
+    results = overlapping_runs(lambda customer_id: services.send_reminder(customer_id=customer_id))
     assert not errors_in(results)
     assert sum(results) == CUSTOMERS
     assert sorted(Counter(to for m in mail.outbox for to in m.to).values()) == [1] * CUSTOMERS
@@ -53,7 +53,7 @@ def test_negative_control_sending_without_the_claim_duplicates(manager):
         """The legacy way: trust the list selected at the start of the run."""
         customer = Customer.objects.get(pk=customer_id)
         log = CleaningReminder.objects.create(customer=customer, email=customer.email, last_completed_on=days_ago(340))
-        return reminders.deliver_reminder(reminder=log)
+        return services.deliver_reminder(reminder=log)
 
     results = overlapping_runs(send_without_claim)
     assert not errors_in(results)

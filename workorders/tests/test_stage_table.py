@@ -4,8 +4,7 @@ Why by hand: the other stage tests take their expected moves from ``workorders.s
 so a wrong move added there (or a right one removed) keeps them green. This table is copied from
 the rules instead, and the code under test is only *driven*, never consulted, for the answer:
 
-* legacy-system.md Part A §2.1 and the "Work-order lifecycle as implemented" table, acceptance rule 4
-  ("treat requires a clean date; technicians cannot complete");
+* the legacy lifecycle: treating requires a clean date; technicians cannot complete;
 * the rules this system states (``workorders/stages.py`` docstring): the quote decides between
   awaiting quote and queued (only approved quotes enter the queue); treating needs a cleaned order;
   packaging needs a final location and may skip cleaning or treating; completing is possible from

@@ -201,7 +201,7 @@ class Command(BaseCommand):
     def _advance(self, order, stage, date_in, manager) -> None:
         # Days between steps as a shop sees them: rush work jumps ahead, repairs and many pieces
         # hold an order up. The demo's prediction model learns from this, as it would in a shop.
-        longest = 1 if order.firm_rush else 2 if order.rush else 3
+        longest = int(order.tier)  # 1 for firm rush .. 3 for regular
         held_up = (self.rng.randint(6, 10) if order.repairs_needed else 0) + 4 * (order.items.count() - 1)
         day = date_in
         for n, step in enumerate(PATH[stage]):

@@ -3,7 +3,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from insights.reminders import DUE_FROM_DAYS, DUE_UNTIL_DAYS, QUIET_DAYS, due_customers, send_reminder
+from insights.reminders import DUE_FROM_DAYS, DUE_UNTIL_DAYS, QUIET_DAYS, due_customers
+from insights.services import send_reminder
 
 
 class Command(BaseCommand):

@@ -1,37 +1,33 @@
-"""The floor: the cleaning queue, the board and one-tap stage changes, plus the queue's JSON API.
+"""The floor's pages: the cleaning queue, the board, an order's page with its one-tap stage
+changes, and its photos. The technicians' side of the shop; the office works in the admin.
 
 Views read through selectors and write through services; every rule the pages hide (who may
-reorder, who may complete) is enforced by the services, and refused here as 403.
+reorder, who may make which stage move) is enforced by the services, and refused here as 403.
 """
-
-import json
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
+from core.choices import Tier
 from core.errors import DomainError
 from files.attachments import stage_uploads
-from files.views import download_url
-from files.uploads import UploadTooLarge
-from workorders.selectors import with_display_annotations
 from workorders import services as work_orders
 from workorders.models import WorkOrder, WorkOrderFile
-from workorders.stages import Stage, can_move
+from workorders.selectors import with_display_annotations
+from workorders.stages import Stage, allowed_moves_for
 
 from . import services
-from .selectors import BOARD_TABS, get_queue_snapshot, list_board, queue_payload
+from .selectors import BOARD_TABS, get_queue_snapshot, list_board
 
 VIEW_PERMISSION = "workorders.view_workorder"
-LOGIN_REQUIRED = "Log in first."
-BAD_JSON = "Send a JSON object."
+ATTACH_PERMISSION = "workorders.add_workorderfile"
 REPAIR_NOT_DONE = "Repair order {number} for this work order is not complete. Start cleaning anyway?"
 
 # One-tap actions: URL name -> (target stage, button label).
@@ -45,111 +41,10 @@ ACTIONS = {
 }
 
 
-# ---------------------------------------------------------------------------------------------
-# JSON API
-# ---------------------------------------------------------------------------------------------
-
-
-def json_api(view):
-    """Session-authenticated JSON endpoint: refusals are JSON with the right status, never a
-    login redirect or an HTML error page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return JsonResponse({"error": LOGIN_REQUIRED}, status=401)
-        try:
-            if not request.user.has_perm(VIEW_PERMISSION):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-        except services.StaleQueueError as error:
-            return JsonResponse({"error": str(error)}, status=409)
-        except UploadTooLarge as error:
-            return JsonResponse({"error": " ".join(error.messages)}, status=413)
-        except PermissionDenied as error:
-            return JsonResponse({"error": str(error) or "Not allowed."}, status=403)
-        except ValidationError as error:
-            return JsonResponse({"error": " ".join(error.messages)}, status=400)
-
-    return wrapper
-
-
-def _json_body(request, *fields: str) -> dict:
-    try:
-        body = json.loads(request.body or b"")
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ValidationError(BAD_JSON) from error
-    if not isinstance(body, dict):
-        raise ValidationError(BAD_JSON)
-    for name in fields:
-        if name not in body:
-            raise ValidationError(f"“{name}” is missing.")
-    return body
-
-
-def _integer(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValidationError(f"“{name}” must be a whole number.")
-    return value
-
-
-@require_GET
-@json_api
-def api_queue(request):
-    return JsonResponse(queue_payload(*get_queue_snapshot()))
-
-
-@require_POST
-@json_api
-def api_reorder(request):
-    body = _json_body(request, "version", "order")
-    if not isinstance(body["order"], list):
-        raise ValidationError("“order” must be a list of work-order numbers.")
-    order = [_integer(number, "order") for number in body["order"]]
-    version = services.reorder_queue(
-        order=order, expected_version=_integer(body["version"], "version"), reordered_by=request.user
-    )
-    return JsonResponse({"version": version})
-
-
-@require_POST
-@json_api
-def api_move(request, number: int):
-    body = _json_body(request, "version", "to_position")
-    version = services.move_in_queue(
-        number=number,
-        to_position=_integer(body["to_position"], "to_position"),
-        expected_version=_integer(body["version"], "version"),
-        moved_by=request.user,
-    )
-    return JsonResponse({"version": version})
-
-
-def _order_to_attach_to(request, number: int) -> WorkOrder:
-    if not request.user.has_perm("workorders.add_workorderfile"):
+def order_to_attach_to(request, number: int) -> WorkOrder:
+    if not request.user.has_perm(ATTACH_PERMISSION):
         raise PermissionDenied
     return get_object_or_404(WorkOrder, number=number)
-
-
-@require_POST
-@json_api
-def api_add_files(request, number: int):
-    """Multipart ``files``: all attached, or none and the reason (413 when one is too large)."""
-    order = _order_to_attach_to(request, number)
-    uploads = request.FILES.getlist("files")
-    if not uploads:
-        raise ValidationError("Send one or more files in the “files” field.")
-    # Staged before the service: its transaction then only writes rows (no lock waits on S3).
-    staged = stage_uploads(uploads, model=WorkOrderFile)
-    added = work_orders.add_work_order_files(work_order=order, staged=staged, uploaded_by=request.user)
-    return JsonResponse(
-        {"files": [{"id": file.pk, "name": file.original_name, "url": download_url(file)} for file in added]}, status=201
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# Pages
-# ---------------------------------------------------------------------------------------------
 
 
 def home(request):
@@ -174,8 +69,8 @@ def queue_page(request):
         "hide_sail": hide_sail,
         "hide_cushion": hide_cushion,
         "filtered": filtered,
-        "can_reorder": request.user.has_perm("workorders.reorder_queue"),
-        "counts": {label: tiers.count(tier) for tier, label in ((1, "Firm rush"), (2, "Rush"), (3, "Regular"))},
+        "can_reorder": request.user.has_perm(services.REORDER_PERMISSION),
+        "counts": {tier.label: tiers.count(tier) for tier in Tier},
     })
 
 
@@ -201,11 +96,8 @@ def order_page(request, number: int, *, warning: str = ""):
         with_display_annotations(WorkOrder.objects.select_related("customer", "ship_to", "repair_order")),
         number=number,
     )
-    actions = [
-        (name, label) for name, (stage, label) in ACTIONS.items()
-        if can_move(order.stage, stage) and (stage != Stage.COMPLETED or request.user.has_perm("workorders.complete_workorder"))
-        and (stage == Stage.COMPLETED or request.user.has_perm("workorders.advance_workorder"))
-    ]
+    allowed = allowed_moves_for(request.user, order.stage)
+    actions = [(name, label) for name, (stage, label) in ACTIONS.items() if stage in allowed]
     back = _safe_next(request, reverse("queue:queue"))
     return render(request, "floor/order.html", {
         "order": order,
@@ -217,7 +109,7 @@ def order_page(request, number: int, *, warning: str = ""):
         "actions": actions,
         "warning": warning,
         "next": back,
-        "can_add_photos": request.user.has_perm("workorders.add_workorderfile"),
+        "can_add_photos": request.user.has_perm(ATTACH_PERMISSION),
     }, status=409 if warning else 200)
 
 
@@ -246,7 +138,7 @@ def order_action(request, number: int, action: str):
 @require_POST
 @login_required
 def add_photos(request, number: int):
-    order = _order_to_attach_to(request, number)
+    order = order_to_attach_to(request, number)
     uploads = request.FILES.getlist("photos")
     try:
         staged = stage_uploads(uploads, model=WorkOrderFile)  # before the service: no lock waits on S3
