@@ -1,42 +1,17 @@
-"""Helpers the domain services share: locking for edits, optimistic versions, field updates."""
+"""Helpers the domain services share: optimistic versions, field updates (locks: core/locks.py)."""
 
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
 
-from .errors import StaleEditError
+# Locking for an edit is part of the one lock order (core/locks.py); kept importable from here.
+from .locks import STALE_EDIT, lock_for_edit, stale_edit_message  # noqa: F401
 from .models import VersionedModel
 
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
-
-STALE_EDIT = (
-    "This {thing} was changed by {who} at {when} since you opened it. "
-    "Nothing was saved: reload the page to see their changes."
-)
-
-
-
-def lock_for_edit(queryset: models.QuerySet[V], *, pk: int, expected_version: int | None) -> V:
-    """Lock the row and refuse if it changed since the form was loaded.
-
-    Must run inside a transaction. ``expected_version=None`` skips the check (for callers that
-    did not load a form, such as tasks and technician one-tap actions).
-    """
-    obj = queryset.select_for_update(no_key=True).get(pk=pk)
-    if expected_version is not None and obj.version != expected_version:
-        raise StaleEditError(stale_edit_message(obj))
-    return obj
-
-
-def stale_edit_message(obj: VersionedModel) -> str:
-    who = obj.updated_by.display_name if obj.updated_by_id else "someone else"
-    local = timezone.localtime(obj.updated_at)
-    when = local.strftime("%H:%M") if local.date() == timezone.localdate() else local.strftime("%Y-%m-%d %H:%M")
-    return STALE_EDIT.format(thing=obj._meta.verbose_name, who=who, when=when)
 
 
 def apply_fields(obj: M, fields: Mapping[str, Any], allowed: Iterable[str]) -> M:

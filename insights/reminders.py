@@ -165,6 +165,7 @@ def customer_for_token(token: str) -> Customer | None:
 @transaction.atomic
 def unsubscribe_customer(*, customer: Customer) -> ReminderOptOut:
     """Record the opt-out; unsubscribing twice keeps the first date. A unique one-to-one row, so
-    two clicks at once make one row (get_or_create retries the read on the IntegrityError)."""
+    two clicks at once make one row (get_or_create retries the read on the IntegrityError).
+    Locks nothing; schedules nothing after commit."""
     opt_out, _ = ReminderOptOut.objects.get_or_create(customer=customer)
     return opt_out
