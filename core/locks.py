@@ -62,14 +62,15 @@ from .models import VersionedModel
 M = TypeVar("M", bound=models.Model)
 V = TypeVar("V", bound=VersionedModel)
 
+# The order itself; the module docstring explains it item by item (a test keeps the two equal).
 LOCK_ORDER: tuple[str, ...] = (
-    "check_in",
-    "work_order",
-    "repair_orders",
-    "document_sequence",
-    "catalog_items",
-    "queue",
-    "attachments",
+    "check-in",
+    "work order",
+    "repair orders",
+    "document sequence",
+    "catalog rows",
+    "queue row",
+    "attachment rows",
 )
 
 OUTSIDE_TRANSACTION = (
