@@ -6,14 +6,18 @@ hoping for it: the first thread pauses right after its first lock, the second st
 the database lock, so there is no row-lock interleaving to force: those tests are skipped there.
 """
 
+import re
 import threading
 import time
 
 import pytest
 from django.db import DatabaseError, OperationalError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from accounts.roles import OFFICE
+from accounts.roles import MANAGER, OFFICE
 from accounts.tests.factories import make_user
+from core.choices import QuoteStatus
+from core.locks import LOCK_ORDER
 from customers.tests.factories import CustomerFactory
 from repairs import services as repair_services
 from repairs.models import RepairOrder
@@ -22,7 +26,9 @@ from repairs.tests.factories import RepairOrderFactory
 from workorders import services as work_order_services
 from workorders.models import CheckIn, WorkOrder
 from workorders.services import convert_check_in, delete_work_order
-from workorders.tests.factories import CheckInFactory
+from testing.files import pdf
+from workorders.stages import Stage
+from workorders.tests.factories import CheckInFactory, item_data
 
 WAIT = 10  # seconds: the most any step may wait; the tests never sleep for a fixed time
 
@@ -258,3 +264,100 @@ def test_deleting_a_work_order_unlinks_its_repair_order_and_check_in():
 
     assert RepairOrder.objects.get(pk=old.pk).work_order_id is None
     assert CheckIn.objects.filter(work_order__isnull=True, status=CheckIn.Status.PROCESSED).count() == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Every multi-lock service takes its locks in the order of core/locks.py (read off the SQL).
+# ---------------------------------------------------------------------------------------------
+
+
+def _rank_by_table() -> dict[str, int]:
+    from cleaning_queue.models import Queue
+    from customers.models import CatalogItem
+    from repairs.models import RepairOrderFile
+    from sequences.models import Sequence
+    from workorders.models import CheckInFile, WorkOrderFile
+
+    kinds = [[CheckIn], [WorkOrder], [RepairOrder], [Sequence], [CatalogItem], [Queue],
+             [WorkOrderFile, RepairOrderFile, CheckInFile]]
+    assert len(kinds) == len(LOCK_ORDER)
+    return {model._meta.db_table: rank for rank, models in enumerate(kinds, start=1) for model in models}
+
+
+LOCKING = re.compile(
+    r'^\s*(?:SELECT .* FROM "?(?P<select>\w+)"? .*FOR (?:NO KEY )?UPDATE$'
+    r'|UPDATE "?(?P<update>\w+)"? |DELETE FROM "?(?P<delete>\w+)"? |INSERT INTO "?(?P<insert>sequences_sequence)"?)',
+    re.DOTALL,
+)
+
+
+def lock_ranks(run) -> list[int]:
+    """The lock-order rank of each kind of row ``run`` locks, in the order it first locks it (a
+    row locked again later, by the delete's cascade say, is already held)."""
+    ranks = _rank_by_table()
+    # Inside an outer transaction, so what runs after commit (file promotes, their own
+    # transactions) is left out.
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        run()
+    seen = []
+    for query in queries.captured_queries:
+        if (match := LOCKING.match(query["sql"])) and (table := match.lastgroup and match[match.lastgroup]) in ranks:
+            if ranks[table] not in seen:
+                seen.append(ranks[table])
+    return seen
+
+
+def order_with_everything(user):
+    """A queued work order converted from a check-in, with a file and a linked repair order."""
+    customer = CustomerFactory()
+    check_in = CheckInFactory(customer=customer)
+    work_order = convert_check_in(check_in=check_in, converted_by=None)
+    work_order_services.approve_quote(work_order=work_order, approved_by=user)
+    work_order_services.add_work_order_file(work_order=work_order, upload=pdf(), uploaded_by=None)
+    return work_order, RepairOrderFactory(customer=customer, work_order=work_order)
+
+
+@pytest.mark.django_db(transaction=True)
+@postgresql_only
+def test_delete_work_order_locks_in_the_documented_order(office_user):
+    work_order, _ = order_with_everything(office_user)
+    # check-in, work order, repair order, queue, attachments: the cascade finds them all held.
+    assert lock_ranks(lambda: delete_work_order(work_order=work_order)) == [1, 2, 3, 6, 7]
+
+
+@pytest.mark.django_db(transaction=True)
+@postgresql_only
+def test_linking_and_creating_repair_orders_lock_in_the_documented_order(office_user):
+    work_order, linked = order_with_everything(office_user)
+    other = RepairOrderFactory(customer=linked.customer)
+    assert lock_ranks(
+        lambda: link_repair(repair_order=other, work_order=work_order, relink=True, linked_by=office_user)
+    ) == [2, 3]
+    assert lock_ranks(
+        lambda: repair_services.create_repair_order(
+            customer=linked.customer, fields={"date_in": linked.date_in}, items=[item_data()],
+            work_order=work_order, relink=True, created_by=office_user,
+        )
+    ) == [2, 3, 4]
+
+
+@pytest.mark.django_db(transaction=True)
+@postgresql_only
+def test_work_order_writes_lock_in_the_documented_order(office_user):
+    customer = CustomerFactory()
+    check_in = CheckInFactory(customer=customer, items=[item_data(1)])
+    work_order_services.add_check_in_file(check_in=check_in, upload=pdf(), uploaded_by=None)
+    converted = lock_ranks(lambda: convert_check_in(check_in=check_in, converted_by=None))
+    assert converted == [1, 4, 5]  # check-in, number, catalog; awaiting a quote, so not queued
+    work_order = WorkOrder.objects.get(check_in=check_in)
+    assert lock_ranks(
+        lambda: work_order_services.update_work_order(
+            work_order=work_order, fields={"quote": QuoteStatus.APPROVED}, items=[item_data(2)],
+            expected_version=work_order.version, updated_by=office_user,
+        )
+    ) == [2, 5, 6]
+    assert lock_ranks(
+        lambda: work_order_services.change_work_order_stage(
+            work_order=work_order, to_stage=Stage.COMPLETED, changed_by=make_user(MANAGER)
+        )
+    ) == [2, 6]
