@@ -117,7 +117,11 @@ def reorder_queue(*, order: Sequence[int], expected_version: int, reordered_by: 
 
 @transaction.atomic
 def move_in_queue(*, number: int, to_position: int, expected_version: int, moved_by: User) -> int:
-    """Move one work order to ``to_position`` (1-based); the others close up. Same contract."""
+    """Move one work order to ``to_position`` (1-based); the others close up.
+
+    Same contract as reorder_queue: managers only (checked before any lock), locks the queue row,
+    refuses a stale version; schedules nothing after commit.
+    """
     _check_manager(moved_by)
     queue = _lock_current(expected_version)
     current = _entries_by_number()

@@ -23,6 +23,7 @@ from django.db import models, transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.after_commit import after_commit
+from core.locks import lock_attachments
 
 from .models import Attachment
 from .storage import is_staged, staging_name
@@ -36,7 +37,10 @@ THUMBNAIL_TYPES = {"image/jpeg", "image/png", "image/webp"}  # what Pillow opens
 
 
 def attach_file(model: type[A], *, owner_field: str, owner: models.Model, upload, uploaded_by) -> A:
-    """Stage an upload and write its row. Call inside the owner's transaction."""
+    """Stage an upload and write its row. Call inside the owner's transaction.
+
+    Locks nothing (the insert's foreign-key check keeps the owner from being deleted meanwhile);
+    schedules the promote after commit."""
     content_type = check_upload(upload)
     return _stage(model, {owner_field: owner}, upload, original_name=PurePosixPath(upload.name).name[:255],
                   content_type=content_type, size_bytes=upload.size, uploaded_by=uploaded_by)
@@ -44,7 +48,9 @@ def attach_file(model: type[A], *, owner_field: str, owner: models.Model, upload
 
 def copy_attachments(rows, model: type[A], *, owner_field: str, owner: models.Model) -> list[A]:
     """Copies of other attachments for a new owner (a check-in's photos for its work order), each
-    staged and promoted like an upload, so deleting one owner never takes the other's files."""
+    staged and promoted like an upload, so deleting one owner never takes the other's files.
+
+    Locks nothing (the source rows are only read); schedules one promote per copy after commit."""
     copies = []
     for row in rows:
         with row.file.open("rb") as content:
@@ -64,7 +70,10 @@ def _stage(model: type[A], owner: dict, content, **fields) -> A:
 
 
 def delete_attachment(attachment: Attachment) -> None:
-    """Delete the row now and its objects once that committed. Call inside a transaction."""
+    """Delete the row now and its objects once that committed. Call inside a transaction.
+
+    Locks the attachment row (full lock: it goes; lock order 7 of core/locks.py, so after any
+    owner lock); schedules the delete of its stored objects after commit."""
     locked = type(attachment).objects.select_for_update().get(pk=attachment.pk)  # waits for a promote
     names = stored_names([locked])
     locked.delete()
@@ -73,8 +82,9 @@ def delete_attachment(attachment: Attachment) -> None:
 
 def lock_owned_files(queryset: models.QuerySet[Attachment]) -> list[str]:
     """Lock an owner's attachment rows and return their object names, before the owner is
-    deleted: the lock waits for a promote in flight, so the names read are the final ones."""
-    return stored_names(queryset.select_for_update().order_by("pk"))
+    deleted: the lock waits for a promote in flight, so the names read are the final ones.
+    Lock order 7 of core/locks.py: after the owner's lock."""
+    return stored_names(lock_attachments(queryset))
 
 
 def stored_names(attachments) -> list[str]:
@@ -88,7 +98,10 @@ def forget_after_commit(names: list[str]) -> None:
 
 def promote(label: str, pk: int) -> str:
     """Move a committed attachment's object from staging to its final key and make its
-    thumbnail. Returns what happened (for logs and tests)."""
+    thumbnail. Returns what happened (for logs and tests).
+
+    Its own transaction, run after the owner's committed: locks the attachment row alone (full
+    lock: a delete waits for it); after commit the staged object is deleted."""
     model = apps.get_model(label)
     storage = model._meta.get_field("file").storage
     with transaction.atomic():

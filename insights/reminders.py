@@ -67,7 +67,10 @@ def due_customers(*, today: date | None = None) -> QuerySet[Customer]:
 
 
 def send_cleaning_reminders(*, today: date | None = None) -> ReminderRun:
-    """Send every due customer their reminder; safe to run concurrently with itself."""
+    """Send every due customer their reminder; safe to run concurrently with itself.
+
+    No transaction of its own: one claim_reminder transaction (customer row lock) per customer,
+    each e-mail sent after that claim committed."""
     today = today or timezone.localdate()
     run = ReminderRun()
     customer_ids = list(due_customers(today=today).values_list("pk", flat=True))
@@ -84,7 +87,9 @@ def send_cleaning_reminders(*, today: date | None = None) -> ReminderRun:
 
 
 def send_reminder(*, customer_id: int, today: date | None = None) -> CleaningReminder | None:
-    """Claim the customer and, if the claim holds, e-mail them; ``None`` if no longer due."""
+    """Claim the customer and, if the claim holds, e-mail them; ``None`` if no longer due.
+
+    Locks the customer row only inside claim_reminder, which commits before the e-mail goes."""
     reminder = claim_reminder(customer_id=customer_id, today=today or timezone.localdate())
     if reminder is not None:
         deliver_reminder(reminder=reminder)

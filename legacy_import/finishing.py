@@ -26,7 +26,10 @@ ROLE_MAP = {"admin": roles.ADMIN, "manager": roles.MANAGER, "user": roles.TECHNI
 
 @transaction.atomic
 def link_orders(run: Run) -> None:
-    """``seerepair`` / ``seeclean`` → RepairOrder.work_order wherever both orders exist."""
+    """``seerepair`` / ``seeclean`` → RepairOrder.work_order wherever both orders exist.
+
+    Locks the work orders and repair orders whose links change, in the order of core/locks.py
+    (_lock_links). Schedules nothing after commit."""
     table, lookups = "links", run.lookups
     stats = run.report.table(table)
     wo_links, ro_links = {}, {}
@@ -71,7 +74,10 @@ def _lock_links(changed: list[int], wanted: dict) -> None:
 @transaction.atomic
 def rebuild_queue(run: Run) -> None:
     """Queued orders keep the legacy positions' order; unpositioned ones (newcomers of the last
-    day) are slotted by the queue's own rule, after the last entry the default order puts first."""
+    day) are slotted by the queue's own rule, after the last entry the default order puts first.
+
+    Locks the queue row only (the queued orders are read, not written). Schedules nothing after
+    commit."""
     stats = run.report.table("queue")
     queue = lock_queue(Queue, pk=QUEUE_PK)
     members = list(WorkOrder.objects.filter(stage__in=QUEUE_STAGES).only(

@@ -59,6 +59,9 @@ def train_completion_model(
     second run at the same time is refused with TrainingInProgress. The artifact is saved to
     storage before its ModelVersion row commits; activation is its own transaction. A dry run
     trains and returns the metrics, stores nothing and leaves no run behind.
+
+    Locks no row while training (the lease is a unique constraint, not a lock); activation takes
+    activate_model_version's locks and schedules what it schedules after its commit.
     """
     run = _take_lease(trained_via=trained_via, trained_by=trained_by)
     try:
