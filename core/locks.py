@@ -34,12 +34,16 @@ Rows locked alone, never together with the rows above (customer, source, user, m
 are not in the list; a service that starts locking one of them together with another kind adds it
 here first.
 
-Not yet in the order (left for their own change, named here so nobody takes them as examples):
-deleting a catalog row (customers.delete_catalog_item) locks it and then, through its SET_NULL
-cascade, the order lines that refer to it, while update_work_order holds its lines and then writes
-catalog rows; and the admin's repair-order change form calls update_repair_order (repair order)
-before link_repair (work order) in one transaction, which is the reverse order when the form moves
-the link (link_repair takes no lock at all when the link stays as it is).
+* Order lines (items of a check-in, work order or repair order) are not in the list: they are
+  written under their order's lock. The one exception is deleting a catalog row, whose SET_NULL
+  cascade clears the lines' catalog link; Django runs those updates before it deletes (and so
+  locks) the catalog row, so it never holds a catalog row while it waits for a line, and
+  update_work_order's "order, lines, then catalog rows" cannot meet it the other way round.
+
+Not yet in the order (left for its own change, named here so nobody takes it as an example): the
+admin's repair-order change form calls update_repair_order (repair order) before link_repair (work
+order) in one transaction, which is the reverse order when the form moves the link (link_repair
+takes no lock at all when the link stays as it is, the common save).
 
 Strength: ``select_for_update(no_key=True)`` by default, which does not block inserts of rows that
 refer to the locked one (their foreign-key check takes a KEY SHARE lock). The full lock

@@ -150,8 +150,9 @@ def _save_catalog_item(item: CatalogItem, update_fields: list[str] | None = None
 def delete_catalog_item(*, item: CatalogItem) -> None:
     """Order lines that came from the item keep their text and lose the link (SET_NULL).
 
-    Locks the catalog row (the delete's own full lock), then the order lines the cascade writes;
-    schedules nothing after commit. Not yet in the lock order: see the note in core/locks.py."""
+    Locks the order lines the cascade writes, then the catalog row (the delete's own full lock):
+    Django clears the lines' link before it deletes the row, so no catalog row is held while a
+    line is waited for (see core/locks.py). Schedules nothing after commit."""
     item.delete()
 
 

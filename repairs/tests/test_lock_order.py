@@ -285,7 +285,7 @@ def _rank_by_table() -> dict[str, int]:
 
 
 LOCKING = re.compile(
-    r'^\s*(?:SELECT .* FROM "?(?P<select>\w+)"? .*FOR (?:NO KEY )?UPDATE$'
+    r'^\s*(?:SELECT .*? FROM "?(?P<select>\w+)"? .*FOR (?:NO KEY )?UPDATE$'
     r'|UPDATE "?(?P<update>\w+)"? |DELETE FROM "?(?P<delete>\w+)"? |INSERT INTO "?(?P<insert>sequences_sequence)"?)',
     re.DOTALL,
 )
