@@ -30,15 +30,15 @@ Why this order and not another: it is what the services already need, read off t
 * Attachment rows come last: they are locked just before their owner is deleted (the lock waits for
   a promote in flight) or on their own.
 
-Rows locked alone, never together with the rows above (customer, source, user, model versions),
-are not in the list; a service that starts locking one of them together with another kind adds it
-here first.
-
 * Order lines (items of a check-in, work order or repair order) are not in the list: they are
   written under their order's lock. The one exception is deleting a catalog row, whose SET_NULL
   cascade clears the lines' catalog link; Django runs those updates before it deletes (and so
   locks) the catalog row, so it never holds a catalog row while it waits for a line, and
   update_work_order's "order, lines, then catalog rows" cannot meet it the other way round.
+
+Rows locked alone, never together with the rows above (customer, source, user, model versions),
+are not in the list; a service that starts locking one of them together with another kind adds it
+here first.
 
 Not yet in the order (left for its own change, named here so nobody takes it as an example): the
 admin's repair-order change form calls update_repair_order (repair order) before link_repair (work
