@@ -29,7 +29,6 @@ Why this order and not another: it is what the services already need, read off t
   the queue follows every order row.
 * Attachment rows come last: they are locked just before their owner is deleted (the lock waits for
   a promote in flight) or on their own.
-
 * Order lines (items of a check-in, work order or repair order) are not in the list: they are
   written under their order's lock. The one exception is deleting a catalog row, whose SET_NULL
   cascade clears the lines' catalog link; Django runs those updates before it deletes (and so
