@@ -23,7 +23,10 @@ logger = logging.getLogger(__name__)
 def create_user(
     *, username: str, email: str, password: str, role: str, check_password: bool = True
 ) -> User:
-    """Create a user in exactly one role group. Office, Manager and Admin may use the admin site."""
+    """Create a user in exactly one role group. Office, Manager and Admin may use the admin site.
+
+    Locks nothing (a new row; the username check is case-insensitive, the constraint decides a
+    race). Schedules nothing after commit."""
     if role not in ROLES:
         raise ValidationError({"role": UNKNOWN_ROLE.format(role=role, choices=", ".join(ROLES))})
     if User.objects.filter(username__iexact=username).exists():
@@ -40,7 +43,9 @@ def create_user(
 
 @transaction.atomic
 def set_role(*, user: User, role: str) -> User:
-    """Put the user in exactly one role group and align the admin-site flag with it."""
+    """Put the user in exactly one role group and align the admin-site flag with it.
+
+    Locks nothing of its own (update_user calls it holding the user's row lock). Schedules nothing."""
     if role not in ROLES:
         raise ValidationError({"role": UNKNOWN_ROLE.format(role=role, choices=", ".join(ROLES))})
     user.groups.set([Group.objects.get(name=role)])
@@ -76,7 +81,8 @@ def unlock_logins(*, user: User, unlocked_by: User) -> int:
     """Forget the user's failed logins from every address, so a locked-out user can log in again.
 
     Deletes the user's django-axes attempt rows (any spelling of the username an attacker or a
-    caps-lock typed) in one statement; returns how many were removed.
+    caps-lock typed) in one statement; returns how many were removed. Locks only those rows;
+    schedules nothing after commit.
     """
     removed, _ = AccessAttempt.objects.filter(username__iexact=user.username).delete()
     logger.info("Logins of %s unlocked by %s (%d attempt records removed)",

@@ -4,7 +4,8 @@ All of them lock the queue row first (one lock for the whole queue: moves are ra
 and a single lock makes "two reorders at the same instant" simply run one after the other). The
 work-order services announce creations, stage moves and deletes (workorders.signals) while they
 hold the work order's row lock, and ``receivers`` answers with add_to_queue/remove_from_queue/
-reslot, so the lock order is always work order, then queue.
+reslot, so the lock order is always work order, then queue (core/locks.py: the queue row is
+sixth, after everything but attachment rows). None of them schedules anything after commit.
 
 Default order: firm rush (date required, then date in), then rush (date in), then regular (date
 in), ties by number. A newcomer goes right after the last entry the default order puts before it:
@@ -24,6 +25,7 @@ from accounts.models import User
 from core.choices import Tier
 from core.editing import STALE_WRITE, last_change
 from core.errors import DomainError
+from core.locks import lock_queue
 from workorders.models import WorkOrder
 
 from .models import QUEUE_PK, Queue, QueueEntry
@@ -58,7 +60,9 @@ def default_key(work_order: WorkOrder) -> tuple:
 
 @transaction.atomic
 def add_to_queue(*, work_order: WorkOrder, actor: User | None = None) -> None:
-    """Slot the order where the default order puts it relative to the current queue."""
+    """Slot the order where the default order puts it relative to the current queue.
+
+    Locks the queue row; the caller (a work-order service) holds the work order's lock."""
     queue = _lock_queue()
     if QueueEntry.objects.filter(work_order=work_order.pk).exists():
         return
@@ -72,7 +76,8 @@ def add_to_queue(*, work_order: WorkOrder, actor: User | None = None) -> None:
 
 @transaction.atomic
 def remove_from_queue(*, work_order: WorkOrder, actor: User | None = None) -> None:
-    """Take the order out and close the gap it leaves."""
+    """Take the order out and close the gap it leaves. Locks the queue row, after the caller's
+    work-order lock."""
     queue = _lock_queue()
     entry = QueueEntry.objects.filter(work_order=work_order.pk).first()
     if entry is None:
@@ -84,7 +89,7 @@ def remove_from_queue(*, work_order: WorkOrder, actor: User | None = None) -> No
 
 @transaction.atomic
 def reslot(*, work_order: WorkOrder, actor: User | None = None) -> None:
-    """Its priority or dates changed: slot it again by the same rule."""
+    """Its priority or dates changed: slot it again by the same rule (locks as add_to_queue)."""
     if QueueEntry.objects.filter(work_order=work_order.pk).exists():
         remove_from_queue(work_order=work_order, actor=actor)
         add_to_queue(work_order=work_order, actor=actor)
@@ -99,11 +104,12 @@ def reslot(*, work_order: WorkOrder, actor: User | None = None) -> None:
 def reorder_queue(*, order: Sequence[int], expected_version: int, reordered_by: User) -> int:
     """Put the queue into ``order`` (every queued work-order number once); return the new version.
 
-    Locks the queue row; refuses a stale ``expected_version`` (StaleQueueError) and a list that is
-    not exactly the queue's numbers (ValidationError). At most five statements whatever the
-    length: lock, read, (park,) place, bump.
+    Managers only (checked before any lock). Locks the queue row; refuses a stale
+    ``expected_version`` (StaleQueueError) and a list that is not exactly the queue's numbers
+    (ValidationError). At most five statements whatever the length: lock, read, (park,) place, bump.
     """
-    queue = _lock_for_manager(reordered_by, expected_version)
+    _check_manager(reordered_by)
+    queue = _lock_current(expected_version)
     current = _entries_by_number()
     _check_same_orders(order, current)
     _apply(current, order)
@@ -112,8 +118,13 @@ def reorder_queue(*, order: Sequence[int], expected_version: int, reordered_by: 
 
 @transaction.atomic
 def move_in_queue(*, number: int, to_position: int, expected_version: int, moved_by: User) -> int:
-    """Move one work order to ``to_position`` (1-based); the others close up. Same contract."""
-    queue = _lock_for_manager(moved_by, expected_version)
+    """Move one work order to ``to_position`` (1-based); the others close up.
+
+    Same contract as reorder_queue: managers only (checked before any lock), locks the queue row,
+    refuses a stale version; schedules nothing after commit.
+    """
+    _check_manager(moved_by)
+    queue = _lock_current(expected_version)
     current = _entries_by_number()
     if number not in current:
         raise ValidationError(NOT_IN_QUEUE.format(number=number))
@@ -127,9 +138,11 @@ def move_in_queue(*, number: int, to_position: int, expected_version: int, moved
 
 @transaction.atomic
 def reset_queue(*, reset_by: User) -> int:
-    """Discard every manual move: put the whole queue into the default order."""
-    if not reset_by.has_perm(REORDER_PERMISSION):
-        raise PermissionDenied(NOT_ALLOWED_TO_REORDER)
+    """Discard every manual move: put the whole queue into the default order.
+
+    Managers only (checked before any lock). Locks the queue row; schedules nothing after commit.
+    """
+    _check_manager(reset_by)
     queue = _lock_queue()
     entries = list(QueueEntry.objects.select_related("work_order"))
     current = {e.work_order.number: (e.pk, e.position) for e in entries}
@@ -142,12 +155,15 @@ def reset_queue(*, reset_by: User) -> int:
 
 
 def _lock_queue() -> Queue:
-    return Queue.objects.select_for_update().get(pk=QUEUE_PK)
+    return lock_queue(Queue, pk=QUEUE_PK)
 
 
-def _lock_for_manager(user: User, expected_version: int) -> Queue:
+def _check_manager(user: User) -> None:
     if not user.has_perm(REORDER_PERMISSION):
         raise PermissionDenied(NOT_ALLOWED_TO_REORDER)
+
+
+def _lock_current(expected_version: int) -> Queue:
     queue = _lock_queue()
     if queue.version != expected_version:
         raise StaleQueueError(STALE_QUEUE.format(**last_change(queue)))

@@ -1,4 +1,4 @@
-"""Helpers the domain services share: locking for edits, optimistic versions, field updates."""
+"""Helpers the domain services share: optimistic versions, field updates (locks: core/locks.py)."""
 
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
-from .errors import DeletedMeanwhile, StaleEditError
+from .errors import DeletedMeanwhile
 from .models import VersionedModel
 
 M = TypeVar("M", bound=models.Model)
@@ -22,29 +22,6 @@ STALE_EDIT = STALE_WRITE.format(
 DELETED_MEANWHILE = "This {thing} was deleted by someone else meanwhile; nothing was saved."
 
 
-def lock_for_edit(queryset: models.QuerySet[V], *, pk: int, expected_version: int | None) -> V:
-    """Lock the row and refuse if it changed since the form was loaded.
-
-    Must run inside a transaction. ``expected_version=None`` skips the check (for callers that
-    did not load a form, such as tasks and technician one-tap actions). A row deleted meanwhile
-    is refused with DeletedMeanwhile (lock_row).
-    """
-    obj = lock_row(queryset, pk=pk)
-    if expected_version is not None and obj.version != expected_version:
-        raise StaleEditError(stale_edit_message(obj))
-    return obj
-
-
-def lock_row(queryset: models.QuerySet[M], *, pk: int) -> M:
-    """Lock a row for an edit (FOR NO KEY UPDATE); DeletedMeanwhile when it is gone.
-
-    Must run inside a transaction. A row missing here was deleted by someone else since the
-    caller read it: a refusal to show, unlike a DoesNotExist anywhere else, which is a bug.
-    """
-    try:
-        return queryset.select_for_update(no_key=True).get(pk=pk)
-    except queryset.model.DoesNotExist:
-        raise deleted_meanwhile(queryset.model, pk) from None
 
 
 def deleted_meanwhile(model: type[models.Model], pk) -> DeletedMeanwhile:

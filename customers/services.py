@@ -10,8 +10,9 @@ from django.db.models import F
 from accounts.models import User
 from core.cache import WORK_ORDER_STATE, invalidate_on_commit
 from core.numbering import CUSTOMER_NUMBER, next_number
-from core.editing import apply_fields, lock_for_edit, lock_row, save_version, validate
+from core.editing import apply_fields, save_version, validate
 from core.items import ITEM_FIELDS, normalise_item_text
+from core.locks import lock_for_edit, lock_row
 
 from .models import CatalogItem, Customer, Source
 from .selectors import SOURCE_CHOICES
@@ -28,6 +29,8 @@ CATALOG_DUPLICATE = "This customer already has this item in the catalog; change 
 
 @transaction.atomic
 def create_source(*, fields: Mapping[str, Any]) -> Source:
+    """Locks nothing (a new row; the unique name decides a race). After commit the cached source
+    choices move on."""
     source = apply_fields(Source(), fields, SOURCE_FIELDS)
     validate(source)
     source.validate_unique()  # a taken name is a field error, not a database error
@@ -38,7 +41,7 @@ def create_source(*, fields: Mapping[str, Any]) -> Source:
 
 @transaction.atomic
 def update_source(*, source: Source, fields: Mapping[str, Any]) -> Source:
-    """Locks the source row; a rename keeps every reference (sources have a surrogate key).
+    """Locks the source row (alone); a rename keeps every reference (sources have a surrogate key).
     The cached source choices change after commit."""
     source = lock_row(Source.objects, pk=source.pk)
     apply_fields(source, fields, SOURCE_FIELDS)
@@ -51,14 +54,17 @@ def update_source(*, source: Source, fields: Mapping[str, Any]) -> Source:
 
 @transaction.atomic
 def delete_source(*, source: Source) -> None:
-    """Raises ProtectedError while customers or orders still refer to the source."""
+    """Raises ProtectedError while customers or orders still refer to the source. Locks nothing
+    beyond the delete's own row lock; after commit the cached choices and dashboard move on."""
     source.delete()
     invalidate_on_commit(SOURCE_CHOICES, WORK_ORDER_STATE)
 
 
 @transaction.atomic
 def create_customer(*, fields: Mapping[str, Any], created_by: User | None) -> Customer:
-    """Create a customer with the next customer number (taken in this transaction)."""
+    """Create a customer with the next customer number (taken in this transaction).
+
+    Locks the customer-number sequence row; schedules nothing after commit."""
     customer = apply_fields(Customer(updated_by=created_by), fields, CUSTOMER_FIELDS)
     validate(customer, exclude=["number"])
     customer.number = next_number(CUSTOMER_NUMBER)
@@ -70,7 +76,8 @@ def create_customer(*, fields: Mapping[str, Any], created_by: User | None) -> Cu
 def update_customer(
     *, customer: Customer, fields: Mapping[str, Any], expected_version: int | None, updated_by: User | None
 ) -> Customer:
-    """Locks the customer row and refuses a stale ``expected_version`` (StaleEditError)."""
+    """Locks the customer row (alone: no other lock of core/locks.py is taken with it) and refuses
+    a stale ``expected_version`` (StaleEditError). After commit the dashboard cache moves on."""
     customer = lock_for_edit(Customer.objects, pk=customer.pk, expected_version=expected_version)
     apply_fields(customer, fields, CUSTOMER_FIELDS)
     validate(customer)
@@ -80,12 +87,22 @@ def update_customer(
 
 @transaction.atomic
 def delete_customer(*, customer: Customer) -> None:
-    """Raises ProtectedError while the customer has orders or check-ins."""
+    """Raises ProtectedError while the customer has orders or check-ins. Locks nothing beyond the
+    delete's own row lock; schedules nothing after commit."""
     customer.delete()
 
 
 def description_key(description: str) -> str:
     return " ".join(description.split()).casefold()
+
+
+def catalog_lock_key(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The order in which one transaction writes several of a customer's catalog rows (lock order 5,
+    core/locks.py): by the row's identity exactly as the unique constraint sees it, so two spellings
+    of the same item ("Awning  A" and "awning a") sort where their shared row sorts."""
+    values = normalise_item_text(dict(values))
+    identity = _catalog_identity(customer=None, values=values)
+    return tuple(identity[name] for name in ("description_key", "material", "colour", "condition", "size"))
 
 
 def _catalog_identity(*, customer: Customer, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -101,13 +118,16 @@ def _catalog_identity(*, customer: Customer, values: Mapping[str, Any]) -> dict[
 
 @transaction.atomic
 def create_catalog_item(*, customer: Customer, fields: Mapping[str, Any]) -> CatalogItem:
+    """Locks nothing (a new row; the unique identity refuses a duplicate). Schedules nothing."""
     item = apply_fields(CatalogItem(customer=customer), normalise_item_text(dict(fields)), CATALOG_FIELDS)
     return _save_catalog_item(item)
 
 
 @transaction.atomic
 def update_catalog_item(*, item: CatalogItem, fields: Mapping[str, Any]) -> CatalogItem:
-    item = lock_row(CatalogItem.objects, pk=item.pk)
+    """Locks the catalog row alone (lock order 5; DeletedMeanwhile if it is gone); schedules
+    nothing after commit."""
+    item = lock_row(CatalogItem, pk=item.pk)
     apply_fields(item, normalise_item_text(dict(fields)), CATALOG_FIELDS)
     return _save_catalog_item(item, update_fields=[*fields, "description_key", "updated_at"])
 
@@ -126,7 +146,11 @@ def _save_catalog_item(item: CatalogItem, update_fields: list[str] | None = None
 
 @transaction.atomic
 def delete_catalog_item(*, item: CatalogItem) -> None:
-    """Order lines that came from the item keep their text and lose the link (SET_NULL)."""
+    """Order lines that came from the item keep their text and lose the link (SET_NULL).
+
+    Locks the order lines the cascade writes, then the catalog row (the delete's own full lock):
+    Django clears the lines' link before it deletes the row, so no catalog row is held while a
+    line is waited for (see core/locks.py). Schedules nothing after commit."""
     item.delete()
 
 
@@ -139,6 +163,9 @@ def record_catalog_item(*, customer: Customer, values: Mapping[str, Any], quanti
     same item end with one row whose quantity is their sum. When two transactions both find no row,
     the second INSERT waits on the unique index and fails once the first commits; it then adds its
     quantity to the row the first created (inside a savepoint, so the caller's transaction survives).
+
+    Locks that one catalog row (lock order 5); a caller writing several sorts them by
+    catalog_lock_key first. Schedules nothing after commit.
     """
     values = normalise_item_text(dict(values))
     identity = _catalog_identity(customer=customer, values=values)

@@ -29,6 +29,7 @@ from django.db import models, transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.after_commit import after_commit
+from core.locks import lock_attachments
 
 from .models import Attachment
 from .registry import BY_MODEL, FINAL_PREFIXES, attachment_models
@@ -125,7 +126,10 @@ def pending_filter(model: type[Attachment]) -> models.Q:
 
 
 def delete_attachment(attachment: Attachment) -> None:
-    """Delete the row now and its objects once that committed. Call inside a transaction."""
+    """Delete the row now and its objects once that committed. Call inside a transaction.
+
+    Locks the attachment row (full lock: it goes; lock order 7 of core/locks.py, so after any
+    owner lock); schedules the delete of its stored objects after commit."""
     # Waits for a promote's row update: the names read are the committed ones (a promote that
     # copies afterwards finds the row gone and deletes its copy).
     locked = type(attachment).objects.select_for_update().get(pk=attachment.pk)
@@ -137,8 +141,9 @@ def delete_attachment(attachment: Attachment) -> None:
 def lock_owned_files(queryset: models.QuerySet[Attachment]) -> list[str]:
     """Lock an owner's attachment rows and return their object names, before the owner is
     deleted: the lock waits for a promote's row update, so the names read are the committed
-    ones (a promote still copying finds its row gone afterwards and deletes its copy)."""
-    return stored_names(queryset.select_for_update().order_by("pk"))
+    ones (a promote still copying finds its row gone afterwards and deletes its copy).
+    Lock order 7 of core/locks.py: after the owner's lock."""
+    return stored_names(lock_attachments(queryset))
 
 
 def stored_names(attachments) -> list[str]:

@@ -34,7 +34,10 @@ class ReminderRun:
 
 
 def send_cleaning_reminders(*, today: date | None = None) -> ReminderRun:
-    """Send every due customer their reminder; safe to run concurrently with itself."""
+    """Send every due customer their reminder; safe to run concurrently with itself.
+
+    No transaction of its own: one claim_reminder transaction (customer row lock) per customer,
+    each e-mail sent after that claim committed."""
     today = today or timezone.localdate()
     run = ReminderRun()
     customer_ids = list(due_customers(today=today).values_list("pk", flat=True))
@@ -51,7 +54,9 @@ def send_cleaning_reminders(*, today: date | None = None) -> ReminderRun:
 
 
 def send_reminder(*, customer_id: int, today: date | None = None) -> CleaningReminder | None:
-    """Claim the customer and, if the claim holds, e-mail them; ``None`` if no longer due."""
+    """Claim the customer and, if the claim holds, e-mail them; ``None`` if no longer due.
+
+    Locks the customer row only inside claim_reminder, which commits before the e-mail goes."""
     reminder = claim_reminder(customer_id=customer_id, today=today or timezone.localdate())
     if reminder is not None:
         deliver_reminder(reminder=reminder)
@@ -97,6 +102,7 @@ def deliver_reminder(*, reminder: CleaningReminder) -> CleaningReminder:
 @transaction.atomic
 def unsubscribe_customer(*, customer: Customer) -> ReminderOptOut:
     """Record the opt-out; unsubscribing twice keeps the first date. A unique one-to-one row, so
-    two clicks at once make one row (get_or_create retries the read on the IntegrityError)."""
+    two clicks at once make one row (get_or_create retries the read on the IntegrityError).
+    Locks nothing; schedules nothing after commit."""
     opt_out, _ = ReminderOptOut.objects.get_or_create(customer=customer)
     return opt_out

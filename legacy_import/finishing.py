@@ -8,6 +8,7 @@ from accounts import roles
 from accounts.hashers import from_werkzeug
 from accounts.models import User
 from accounts.services import role_of, set_role
+from core.locks import lock_queue, lock_repair_orders, lock_rows
 from customers.models import Customer
 from cleaning_queue.models import QUEUE_PK, Queue, QueueEntry
 from cleaning_queue.services import bump_version, default_key
@@ -25,7 +26,10 @@ ROLE_MAP = {"admin": roles.ADMIN, "manager": roles.MANAGER, "user": roles.TECHNI
 
 @transaction.atomic
 def link_orders(run: Run) -> None:
-    """``seerepair`` / ``seeclean`` → RepairOrder.work_order wherever both orders exist."""
+    """``seerepair`` / ``seeclean`` → RepairOrder.work_order wherever both orders exist.
+
+    Locks the work orders and repair orders whose links change, in the order of core/locks.py
+    (_lock_links). Schedules nothing after commit."""
     table, lookups = "links", run.lookups
     stats = run.report.table(table)
     wo_links, ro_links = {}, {}
@@ -49,6 +53,7 @@ def link_orders(run: Run) -> None:
     changed = [pk for pk, work_order in wanted.items() if current.get(pk) != work_order]
     if not changed:
         return
+    _lock_links(changed, wanted)
     # Unlink first: a link moving from one repair order to another must not meet itself.
     RepairOrder.objects.filter(pk__in=changed).update(work_order=None)
     relinked = [RepairOrder(pk=pk, work_order_id=wanted[pk]) for pk in changed if wanted[pk] is not None]
@@ -56,12 +61,25 @@ def link_orders(run: Run) -> None:
     stats.updated = len(changed)
 
 
+def _lock_links(changed: list[int], wanted: dict) -> None:
+    """The lock order of core/locks.py, as link_repair takes it: the work orders the changed repair
+    orders link to now or will link to (pk order), then those repair orders (full lock: their unique
+    link moves), so an office delete of one of these work orders waits instead of deadlocking."""
+    linked_now = RepairOrder.objects.filter(pk__in=changed, work_order__isnull=False).values_list("work_order", flat=True)
+    work_orders = {*linked_now, *(wanted[pk] for pk in changed if wanted[pk] is not None)}
+    lock_rows(WorkOrder.objects.filter(pk__in=work_orders))
+    lock_repair_orders(RepairOrder.objects.filter(pk__in=changed), key_change=True)
+
+
 @transaction.atomic
 def rebuild_queue(run: Run) -> None:
     """Queued orders keep the legacy positions' order; unpositioned ones (newcomers of the last
-    day) are slotted by the queue's own rule, after the last entry the default order puts first."""
+    day) are slotted by the queue's own rule, after the last entry the default order puts first.
+
+    Locks the queue row only (the queued orders are read, not written). Schedules nothing after
+    commit."""
     stats = run.report.table("queue")
-    queue = Queue.objects.select_for_update().get(pk=QUEUE_PK)
+    queue = lock_queue(Queue, pk=QUEUE_PK)
     members = list(WorkOrder.objects.filter(stage__in=QUEUE_STAGES).only(
         "number", "rush", "firm_rush", "date_required", "date_in", "legacy_data"
     ))

@@ -71,6 +71,10 @@ def run_import(
     *, dsn: str, only: list[str] | None = None, dry_run: bool = False, batch_size: int = tables.DEFAULT_BATCH_SIZE,
     progress: Progress | None = None,
 ) -> Report:
+    """Import the selected legacy tables, each in its own transaction (one rolled-back outer one
+    under ``dry_run``). Locks: each table's step locks the versioned rows it may overwrite (pk
+    order), link_orders and rebuild_queue as their docstrings say; after each table commits the
+    cached source choices and dashboard move on."""
     selected = only or table_names()
     unknown = sorted(set(selected) - set(table_names()))
     if unknown:

@@ -86,7 +86,7 @@ def upsert(
     if versioned:
         # Locked until the table commits: an office save between this read and the write would
         # otherwise be overwritten and its version number reused, so a form opened on it would pass.
-        current_rows = current_rows.select_for_update()
+        current_rows = current_rows.select_for_update().order_by("pk")  # several rows: pk order
     existing = {row[0]: row[1:] for row in current_rows.values_list(*fetch).iterator(5000)}
     now = timezone.now()
     pending, previous = [], {}

@@ -15,6 +15,7 @@ from accounts.models import User
 from core.after_commit import after_commit
 from core.cache import invalidate_on_commit
 from core.errors import DomainError
+from core.locks import lock_rows
 from workorders.models import WorkOrder
 
 from . import artifacts
@@ -58,6 +59,9 @@ def train_completion_model(
     second run at the same time is refused with TrainingInProgress. The artifact is saved to
     storage before its ModelVersion row commits; activation is its own transaction. A dry run
     trains and returns the metrics, stores nothing and leaves no run behind.
+
+    Locks no row while training (the lease is a unique constraint, not a lock); activation takes
+    activate_model_version's locks and schedules what it schedules after its commit.
     """
     run = _take_lease(trained_via=trained_via, trained_by=trained_by)
     try:
@@ -129,14 +133,15 @@ def _store_version(result: TrainingResult, *, trained_via: str, trained_by: User
 def activate_model_version(*, version: ModelVersion, activated_by: User | None) -> ModelVersion:
     """Make ``version`` the one active version; ``activated_by=None`` is the training job itself.
 
-    Locks every version row (there are a few dozen) in pk order, so two activations at once
+    Checks the permission before any lock. Locks every version row (there are a few dozen, and
+    they are locked alone, outside the order of core/locks.py) in pk order, so two activations at once
     queue up and the second sees the first's result: the one-active constraint never trips.
     After commit the shared cache moves on and every worker loads the new version on its next
     prediction.
     """
     if activated_by is not None and not activated_by.has_perm("mlmodels.activate_modelversion"):
         raise PermissionDenied(NOT_ALLOWED_TO_ACTIVATE)
-    list(ModelVersion.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    lock_rows(ModelVersion.objects.all())
     ModelVersion.objects.filter(is_active=True).exclude(pk=version.pk).update(is_active=False)
     ModelVersion.objects.filter(pk=version.pk).update(is_active=True, last_activated_at=timezone.now())
     invalidate_on_commit(ACTIVE_CACHE)
@@ -154,10 +159,15 @@ def _refresh_open_predictions_later() -> None:
 
 @transaction.atomic
 def roll_back_model_version(*, rolled_back_by: User) -> ModelVersion:
-    """Re-activate the version that was active before the current one (locks as activation does)."""
+    """Re-activate the version that was active before the current one.
+
+    Managers only (checked before any lock). Locks every version row in pk order, as activation
+    does (these rows are locked alone, outside the order of core/locks.py); after commit the same
+    as activate_model_version.
+    """
     if not rolled_back_by.has_perm("mlmodels.activate_modelversion"):
         raise PermissionDenied(NOT_ALLOWED_TO_ACTIVATE)
-    list(ModelVersion.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
+    lock_rows(ModelVersion.objects.all())
     previous = (
         ModelVersion.objects.filter(is_active=False, last_activated_at__isnull=False).order_by("-last_activated_at").first()
     )
@@ -175,6 +185,8 @@ def refresh_predictions(*, orders: QuerySet[WorkOrder] | None = None) -> int:
     """Predict every open order (or the given ones) with the active version; returns how many.
 
     Inserts one Prediction row per order (the newest is the current one), in one transaction.
+    Locks nothing: the inserts only keep their work orders from being deleted meanwhile (a
+    foreign-key KEY SHARE lock, which no update waits for). Schedules nothing after commit.
     Raises serving.ModelUnavailable when no version is active.
     """
     model = current_model()
@@ -206,7 +218,8 @@ KEEP_SUPERSEDED = datetime.timedelta(days=90)
 @transaction.atomic
 def prune_predictions(*, now: datetime.datetime | None = None) -> int:
     """Delete predictions older than KEEP_SUPERSEDED that a newer one of their order replaced:
-    the daily refresh adds a row per open order, which would otherwise grow without end."""
+    the daily refresh adds a row per open order, which would otherwise grow without end.
+    Locks only the rows it deletes; schedules nothing after commit."""
     cutoff = (now or timezone.now()) - KEEP_SUPERSEDED
     newer = Prediction.objects.filter(work_order_id=OuterRef("work_order_id"), made_at__gt=OuterRef("made_at"))
     deleted, _ = Prediction.objects.filter(made_at__lt=cutoff).filter(Exists(newer)).delete()
@@ -214,5 +227,6 @@ def prune_predictions(*, now: datetime.datetime | None = None) -> int:
 
 
 def refresh_work_order_prediction(*, work_order_id: int) -> int:
-    """One order, after it was created or edited (0 if it is completed or gone)."""
+    """One order, after it was created or edited (0 if it is completed or gone). Locks nothing
+    (see refresh_predictions)."""
     return refresh_predictions(orders=WorkOrder.objects.filter(pk=work_order_id))

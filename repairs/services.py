@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from files.attachments import StagedFile, attach_staged, delete_attachment, forget_after_commit, lock_owned_files
-from core.errors import AlreadyLinked, InvalidTransition
+from core.errors import AlreadyLinked, DomainError, InvalidTransition
 from core.numbering import REPAIR_ORDER_NUMBER, next_number
-from core.editing import apply_fields, lock_for_edit, save_version, validate, validate_dates
+from core.editing import apply_fields, save_version, validate, validate_dates
+from core.locks import lock_for_edit, lock_repair_orders, lock_work_order
 from core.items import build_lines
 from customers.models import Customer
 from workorders.models import WorkOrder
@@ -37,8 +38,13 @@ WORK_ORDER_TAKEN = (
     "Tick “relink” to move that link to repair order {repair}."
 )
 RELINKED_MEANWHILE = "Work order {target} was just linked to another repair order; reload and try again."
+WORK_ORDER_GONE = "Work order {target} was deleted meanwhile; nothing was linked."
 ALREADY_COMPLETED = "Repair order {number} is already completed."
 ONLY_MANAGERS_COMPLETE = "Only managers can complete repair orders."
+
+
+class WorkOrderGone(DomainError):
+    """The work order to link was deleted before its lock could be taken."""
 
 
 def validate_repair_order(repair_order: RepairOrder) -> None:
@@ -57,21 +63,26 @@ def create_repair_order(
     created_by: User | None,
 ) -> RepairOrder:
     """Create a repair order with its items and the next repair-order number, optionally linked
-    to a work order (see link_repair). Items never touch the customer's catalog."""
+    to a work order (see link_repair). Items never touch the customer's catalog.
+
+    Locks (core/locks.py order): the work order, then the repair order linked to it now (full
+    lock: its unique link may move), then the repair-order sequence row (next_number). Schedules
+    nothing after commit.
+    """
     repair_order = apply_fields(
         RepairOrder(customer=customer, created_by=created_by, updated_by=created_by), fields, REPAIR_ORDER_FIELDS
     )
     repair_order.name = repair_order.name or customer.name
     validate_repair_order(repair_order)
     lines = build_lines(RepairOrderItem, parent_field="repair_order", parent=repair_order, items=items)
+    if work_order is not None:
+        work_order = _lock_target(work_order)
+        locked = lock_repair_orders(RepairOrder.objects.filter(work_order=work_order), key_change=True)
     repair_order.number = next_number(REPAIR_ORDER_NUMBER)
     repair_order.save()
     RepairOrderItem.objects.bulk_create(lines)
     if work_order is not None:
-        # The new row is invisible to others until commit, so locking the one linked now after
-        # it cannot deadlock.
-        others = RepairOrder.objects.select_for_update(no_key=True).filter(work_order=work_order)
-        _link(repair_order, work_order, relink=relink, locked={ro.pk: ro for ro in others})
+        _link(repair_order, work_order, relink=relink, locked=locked, actor=created_by)
     return repair_order
 
 
@@ -84,8 +95,12 @@ def update_repair_order(
     expected_version: int | None,
     updated_by: User | None,
 ) -> RepairOrder:
-    """Locks the repair order row; refuses a stale ``expected_version``; replaces the items when
-    given (delete and re-insert under the lock, so readers see the old list or the new one)."""
+    """Edit fields and, when ``items`` is given, replace the items, as one versioned change.
+
+    Locks the repair order row; refuses a stale ``expected_version``; replaces the items under the
+    lock (delete and re-insert, so readers see the old list or the new one). The link to a work
+    order is not changed here (link_repair). Schedules nothing after commit.
+    """
     repair_order = lock_for_edit(RepairOrder.objects, pk=repair_order.pk, expected_version=expected_version)
     apply_fields(repair_order, fields, REPAIR_ORDER_FIELDS)
     validate_repair_order(repair_order)
@@ -106,28 +121,47 @@ def link_repair(
 ) -> RepairOrder:
     """Link the repair order to ``work_order`` (None unlinks).
 
-    Locks the repair orders involved (this one and the one the work order is linked to now) in
-    primary-key order, then the work order, so two people relinking at once cannot deadlock. A
-    repair order linked elsewhere, or a work order that already has another repair order, is
-    refused with AlreadyLinked unless ``relink`` is set; the one-to-one constraint makes a double
-    link impossible even for code that skips this function.
+    Locks (core/locks.py order): the target work order first, then the repair orders involved
+    (this one and the one the work order is linked to now) in primary-key order, with the full
+    lock because their unique link column changes. delete_work_order takes the same order, so a
+    link and a delete of the same work order run one after the other: the link is refused with
+    WorkOrderGone if the delete committed first. A repair order linked elsewhere, or a work order
+    that already has another repair order, is refused with AlreadyLinked unless ``relink`` is set;
+    the displaced repair order's version is bumped and ``linked_by`` recorded on it. The one-to-one
+    constraint makes a double link impossible even for code that skips this function. Schedules
+    nothing after commit.
     """
+    target = work_order.pk if work_order is not None else None
+    if RepairOrder.objects.filter(pk=repair_order.pk, work_order=target).exists():
+        # Already so: not an edit, and no lock either. The admin saves the repair order (and holds
+        # its lock) before it calls this; locking the work order after it here would be the
+        # reverse of the lock order on every save.
+        return RepairOrder.objects.get(pk=repair_order.pk)
+    if work_order is not None:
+        work_order = _lock_target(work_order)
     current = RepairOrder.objects.filter(work_order=work_order).exclude(pk=repair_order.pk) if work_order else None
-    involved = {repair_order.pk, *(current.values_list("pk", flat=True) if current is not None else [])}
-    locked = {ro.pk: ro for ro in RepairOrder.objects.select_for_update(no_key=True).filter(pk__in=involved).order_by("pk")}
+    involved = [repair_order.pk, *(current.values_list("pk", flat=True) if current is not None else [])]
+    locked = lock_repair_orders(RepairOrder.objects.filter(pk__in=involved), key_change=True)
     repair_order = locked[repair_order.pk]
-    if repair_order.work_order_id == (work_order.pk if work_order else None):
-        return repair_order  # already so: not an edit
+    if repair_order.work_order_id == target:
+        return repair_order  # someone made the same link meanwhile
     if work_order is None:
         repair_order.work_order = None
     else:
-        _link(repair_order, work_order, relink=relink, locked=locked)
+        _link(repair_order, work_order, relink=relink, locked=locked, actor=linked_by)
     return save_version(repair_order, actor=linked_by)
 
 
-def _link(repair_order: RepairOrder, work_order: WorkOrder, *, relink: bool, locked: dict) -> None:
-    """Caller holds the locks of ``repair_order`` and of the repair orders in ``locked``."""
-    work_order = WorkOrder.objects.select_for_update(no_key=True).get(pk=work_order.pk)
+def _lock_target(work_order: WorkOrder) -> WorkOrder:
+    try:
+        return lock_work_order(WorkOrder, pk=work_order.pk)
+    except WorkOrder.DoesNotExist:
+        raise WorkOrderGone(WORK_ORDER_GONE.format(target=work_order.number)) from None
+
+
+def _link(repair_order: RepairOrder, work_order: WorkOrder, *, relink: bool, locked: dict, actor: User | None) -> None:
+    """Caller holds the work order's lock, then those of ``repair_order`` and of the repair orders
+    in ``locked`` (the one linked to the work order when it was locked)."""
     if repair_order.work_order_id == work_order.pk:
         return
     if repair_order.work_order_id and not relink:
@@ -144,14 +178,20 @@ def _link(repair_order: RepairOrder, work_order: WorkOrder, *, relink: bool, loc
             raise AlreadyLinked(
                 WORK_ORDER_TAKEN.format(target=work_order.number, other=other.number, repair=repair_order.number)
             )
-        RepairOrder.objects.filter(pk=other.pk).update(work_order=None, version=other.version + 1)
+        # The displaced order changed too: a form open on it must go stale and name who did it.
+        RepairOrder.objects.filter(pk=other.pk).update(
+            work_order=None, version=other.version + 1, updated_by=actor, updated_at=timezone.now()
+        )
     repair_order.work_order = work_order
     repair_order.save(update_fields=["work_order"])
 
 
 @transaction.atomic
 def complete_repair_order(*, repair_order: RepairOrder, on: date | None = None, completed_by: User) -> RepairOrder:
-    """Locks the repair order; managers only."""
+    """Stamp the completion date; managers only (checked before any lock).
+
+    Locks the repair order row. Schedules nothing after commit.
+    """
     if not completed_by.has_perm("repairs.complete_repairorder"):
         raise PermissionDenied(ONLY_MANAGERS_COMPLETE)
     repair_order = lock_for_edit(RepairOrder.objects, pk=repair_order.pk, expected_version=None)
@@ -163,7 +203,13 @@ def complete_repair_order(*, repair_order: RepairOrder, on: date | None = None, 
 
 @transaction.atomic
 def delete_repair_order(*, repair_order: RepairOrder) -> None:
-    locked = RepairOrder.objects.select_for_update().get(pk=repair_order.pk)  # full lock: the row goes
+    """Delete the repair order with its items and files.
+
+    Locks (core/locks.py order): the repair order (full lock: the row goes), then its attachment
+    rows. The linked work order is not locked: deleting the referencing row writes nothing of it.
+    After commit the stored file objects are deleted.
+    """
+    locked = lock_repair_orders(RepairOrder.objects.filter(pk=repair_order.pk), key_change=True)[repair_order.pk]
     stored = lock_owned_files(locked.files.all())
     locked.delete()
     forget_after_commit(stored)
@@ -180,4 +226,5 @@ def add_repair_order_file(*, repair_order: RepairOrder, staged: StagedFile, uplo
 
 @transaction.atomic
 def delete_repair_order_file(*, attachment: RepairOrderFile) -> None:
+    """Locks the attachment row (full: it goes); deletes its stored objects after commit."""
     delete_attachment(attachment)

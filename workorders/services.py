@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,11 +20,12 @@ from core.cache import WORK_ORDER_STATE, invalidate_on_commit
 from files.attachments import StagedFile, attach_staged, copy_attachments, delete_attachment, forget_after_commit, lock_owned_files
 from core.errors import AlreadyProcessed, InvalidTransition
 from core.numbering import WORK_ORDER_NUMBER, next_number
-from core.editing import apply_fields, lock_for_edit, save_version, validate, validate_dates
+from core.editing import apply_fields, save_version, validate, validate_dates
 from core.items import ITEM_FIELDS, build_lines
+from core.locks import lock_check_in, lock_repair_orders, lock_work_order
 from core.sizes import parse_square_feet
 from customers.models import Customer
-from customers.services import record_catalog_item
+from customers.services import catalog_lock_key, record_catalog_item
 
 from . import signals
 from .models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
@@ -77,6 +78,11 @@ def create_work_order(
 
     Newly typed items enter the customer's catalog (record_catalog_item). The number is taken
     last, after validation, and inside this transaction: a failure gives it back.
+
+    Locks (core/locks.py order): the work-order sequence row, the catalog rows of newly typed items
+    (in catalog-identity order), the queue row when the order enters the queue (stage_changed).
+    After commit: the dashboard cache moves on and the order's prediction is refreshed
+    (work_order_saved).
     """
     work_order = WorkOrder(customer=customer, created_by=created_by, updated_by=created_by)
     apply_fields(work_order, fields, WORK_ORDER_FIELDS)
@@ -106,11 +112,13 @@ def update_work_order(
 ) -> WorkOrder:
     """Edit fields and, when ``items`` is given, replace the items, as one versioned change.
 
-    Locks the work order row; refuses a stale ``expected_version``. Approving the quote of an
-    order awaiting it queues the order; withdrawing approval of a queued order un-queues it; a
-    queued order whose priority or dates change is slotted again.
+    Locks (core/locks.py order): the work order row, refusing a stale ``expected_version``; the
+    catalog rows of newly typed items; the queue row when the order enters, leaves or moves in the
+    queue. Approving the quote of an order awaiting it queues the order; withdrawing approval of a
+    queued order un-queues it; a queued order whose priority or dates change is slotted again.
+    After commit: the dashboard cache moves on and the prediction is refreshed.
     """
-    work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
+    work_order = lock_work_order(WorkOrder, pk=work_order.pk, expected_version=expected_version)
     before = copy(work_order)
     if work_order.stage == Stage.IN_PROGRESS and fields.get("quote", work_order.quote) != work_order.quote:
         raise ValidationError({"quote": QUOTE_FIXED_IN_PROGRESS})
@@ -151,12 +159,27 @@ def square_feet_of(size: str) -> Decimal | None:
 
 
 def _catalog_order(line: WorkOrderItem) -> tuple[str, ...]:
-    return (line.description.casefold(), line.material, line.colour, line.condition, line.size)
+    return catalog_lock_key(
+        {"description": line.description, "material": line.material, "colour": line.colour,
+         "condition": line.condition, "size": line.size}
+    )
 
 
 @transaction.atomic
 def delete_work_order(*, work_order: WorkOrder) -> None:
-    locked = WorkOrder.objects.select_for_update().get(pk=work_order.pk)  # full lock: the row goes
+    """Delete the order with its lines, events, files and queue entry.
+
+    Locks (core/locks.py order), all but the queue with the full lock: the check-in it was
+    converted from and the repair order linked to it (the delete's SET_NULL cascade writes their
+    unique link column), the work order itself (the row goes), the queue row (work_order_deleting:
+    the queue closes its gap), then the attachment rows. Both linked rows are locked explicitly,
+    before the cascade reaches them, so the delete never holds the work order while it waits for
+    a repair order that link_repair holds. After commit: the stored file objects are deleted and
+    the dashboard cache moves on.
+    """
+    _lock_converted_check_in(work_order)
+    locked = lock_work_order(WorkOrder, pk=work_order.pk, key_change=True)
+    _lock_linked_repair_order(locked)
     # The queue closes its gap before the cascade removes the entry.
     signals.work_order_deleting.send(WorkOrder, work_order=locked, actor=None)
     stored = lock_owned_files(locked.files.all())
@@ -165,13 +188,37 @@ def delete_work_order(*, work_order: WorkOrder) -> None:
     invalidate_on_commit(WORK_ORDER_STATE)
 
 
+def _lock_converted_check_in(work_order: WorkOrder) -> None:
+    """Lock the check-in this order was converted from, before the order (check-in is first in
+    the lock order). Read first, then locked: the link is written once, by convert_check_in in the
+    transaction that creates the order, so it cannot point elsewhere by the time it is locked."""
+    check_in_pk = CheckIn.objects.filter(work_order=work_order.pk).values_list("pk", flat=True).first()
+    if check_in_pk is not None:
+        # Full lock: the cascade sets its unique work_order column to NULL.
+        lock_check_in(CheckIn, pk=check_in_pk, key_change=True)
+
+
+def _lock_linked_repair_order(work_order: WorkOrder) -> None:
+    """Lock the repair order linked to ``work_order`` (full lock: the cascade nulls its unique
+    link). Repairs sits above workorders, so the model is reached through the reverse one-to-one
+    relation instead of an import; without the repairs app there is nothing to lock."""
+    try:
+        repair_orders = WorkOrder._meta.get_field("repair_order").related_model
+    except FieldDoesNotExist:
+        return
+    lock_repair_orders(repair_orders.objects.filter(work_order=work_order), key_change=True)
+
+
 @transaction.atomic
 def approve_quote(*, work_order: WorkOrder, approved_by: User) -> WorkOrder:
     """Approve the quote of an order awaiting it, which puts the order into the cleaning queue.
 
-    Locks the work order. Office work: needs the change permission, not the floor's.
+    Office work: needs the change permission, not the floor's (checked before any lock). Locks
+    the work order, then the queue row; after commit the dashboard cache moves on.
     """
-    locked = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=None)
+    if not approved_by.has_perm("workorders.change_workorder"):
+        raise PermissionDenied(NOT_ALLOWED_TO_DECIDE_QUOTES)
+    locked = lock_work_order(WorkOrder, pk=work_order.pk)
     if locked.stage != Stage.AWAITING_QUOTE:
         raise InvalidTransition(QUOTE_NOT_AWAITING.format(number=locked.number, current=locked.get_stage_display().lower()))
     return change_work_order_stage(work_order=locked, to_stage=Stage.QUEUED, changed_by=approved_by)
@@ -181,11 +228,12 @@ def approve_quote(*, work_order: WorkOrder, approved_by: User) -> WorkOrder:
 def mark_quote_done(*, work_order: WorkOrder, marked_by: User) -> WorkOrder:
     """Record that the quote was made and sent; the order keeps waiting for approval.
 
-    Locks the work order. Office work, like approving.
+    Office work, like approving (checked before any lock). Locks the work order only; schedules
+    nothing after commit.
     """
     if not marked_by.has_perm(DECIDE_QUOTES_PERMISSION):
         raise PermissionDenied(NOT_ALLOWED_TO_DECIDE_QUOTES)
-    locked = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=None)
+    locked = lock_work_order(WorkOrder, pk=work_order.pk)
     if locked.stage != Stage.AWAITING_QUOTE:
         raise InvalidTransition(QUOTE_NOT_AWAITING.format(number=locked.number, current=locked.get_stage_display().lower()))
     locked.quote = QuoteStatus.DONE
@@ -204,13 +252,18 @@ def change_work_order_stage(
 ) -> WorkOrder:
     """Move the order to ``to_stage`` if the lifecycle allows it, stamping that stage's date.
 
-    Locks the work order row and checks the permission the move needs (stages.permission_for_move).
-    Writes one event row.
+    Checks the permission the move needs (stages.permission_for_move) before any lock, for the
+    stage the order has when the call starts. Locks the work order row, then the queue row when
+    the order enters or leaves the queue; writes one event row. After commit: the dashboard cache
+    moves on.
     """
-    work_order = lock_for_edit(WorkOrder.objects, pk=work_order.pk, expected_version=expected_version)
-    permission, refusal = permission_for_move(work_order.stage, to_stage)
-    if not changed_by.has_perm(permission):
-        raise PermissionDenied(refusal)
+    seen = WorkOrder.objects.filter(pk=work_order.pk).values_list("stage", flat=True).first() or work_order.stage
+    _check_move_permission(changed_by, from_stage=seen, to_stage=to_stage)
+    work_order = lock_work_order(WorkOrder, pk=work_order.pk, expected_version=expected_version)
+    if work_order.stage != seen:
+        # Moved by someone else between the check and the lock: the rule is per stage, so it is
+        # the same check again for the stage actually found, not a second rule.
+        _check_move_permission(changed_by, from_stage=work_order.stage, to_stage=to_stage)
     if not can_move(work_order.stage, to_stage):
         raise InvalidTransition(
             CANNOT_MOVE.format(
@@ -234,6 +287,12 @@ def change_work_order_stage(
         work_order.quote = QuoteStatus.NEEDED
     _move(work_order, to_stage, actor=changed_by)
     return save_version(work_order, actor=changed_by)
+
+
+def _check_move_permission(user: User, *, from_stage: str, to_stage: str) -> None:
+    permission, refusal = permission_for_move(from_stage, to_stage)
+    if not user.has_perm(permission):
+        raise PermissionDenied(refusal)
 
 
 def _follow_quote(work_order: WorkOrder, *, actor: User | None) -> None:
@@ -275,6 +334,7 @@ def add_work_order_files(*, work_order: WorkOrder, staged: Sequence[StagedFile],
 
 @transaction.atomic
 def delete_work_order_file(*, attachment: WorkOrderFile) -> None:
+    """Locks the attachment row (full: it goes); deletes its stored objects after commit."""
     delete_attachment(attachment)
 
 
@@ -287,6 +347,8 @@ def delete_work_order_file(*, attachment: WorkOrderFile) -> None:
 def create_check_in(
     *, customer: Customer, fields: Mapping[str, Any], items: Sequence[ItemData], created_by: User | None
 ) -> CheckIn:
+    """Record a check-in with its items. Locks nothing (a new row); after commit the dashboard
+    cache moves on."""
     check_in = apply_fields(CheckIn(customer=customer, created_by=created_by, updated_by=created_by), fields, CHECK_IN_FIELDS)
     validate_dates(date_in=check_in.date_in, date_required=check_in.date_required)
     validate(check_in, exclude=["customer"])
@@ -306,7 +368,11 @@ def update_check_in(
     expected_version: int | None,
     updated_by: User | None,
 ) -> CheckIn:
-    """Locks the check-in; refuses a processed one (AlreadyProcessed) or a stale version."""
+    """Edit a pending check-in and, when ``items`` is given, replace its items.
+
+    Locks the check-in row; refuses a processed one (AlreadyProcessed) or a stale version.
+    Schedules nothing after commit.
+    """
     check_in = _lock_pending(check_in, expected_version=expected_version)
     apply_fields(check_in, fields, CHECK_IN_FIELDS)
     validate_dates(date_in=check_in.date_in, date_required=check_in.date_required)
@@ -320,7 +386,12 @@ def update_check_in(
 
 @transaction.atomic
 def delete_check_in(*, check_in: CheckIn) -> None:
-    locked = _lock_pending(check_in, expected_version=None)
+    """Delete a pending check-in with its items and files.
+
+    Locks (core/locks.py order) the check-in (full lock: the row goes), then its attachment rows.
+    After commit: the stored file objects are deleted and the dashboard cache moves on.
+    """
+    locked = _lock_pending(check_in, expected_version=None, key_change=True)
     stored = lock_owned_files(locked.files.all())
     locked.delete()
     forget_after_commit(stored)
@@ -337,6 +408,10 @@ def convert_check_in(*, check_in: CheckIn, converted_by: User | None) -> WorkOrd
     to the work order (the legacy app lost them here): only their rows here, naming the check-in's
     objects (whose rows are locked); the bytes are copied to the work order's keys by the
     promotion after commit, so no storage I/O happens under these locks.
+
+    Locks (core/locks.py order): the check-in, then what create_work_order locks (work-order
+    sequence, catalog rows, queue row), then the check-in's file rows. After commit: the copied
+    files are promoted, the cache moves on and the new order's prediction is refreshed.
     """
     check_in = _lock_pending(check_in, expected_version=None)
     fields = {name: getattr(check_in, name) for name in CHECK_IN_FIELDS}
@@ -352,8 +427,8 @@ def convert_check_in(*, check_in: CheckIn, converted_by: User | None) -> WorkOrd
     return work_order
 
 
-def _lock_pending(check_in: CheckIn, *, expected_version: int | None) -> CheckIn:
-    locked = lock_for_edit(CheckIn.objects, pk=check_in.pk, expected_version=expected_version)
+def _lock_pending(check_in: CheckIn, *, expected_version: int | None, key_change: bool = False) -> CheckIn:
+    locked = lock_check_in(CheckIn, pk=check_in.pk, expected_version=expected_version, key_change=key_change)
     if locked.status == CheckIn.Status.PROCESSED:
         # The work order link is SET_NULL: a processed check-in outlives a deleted work order.
         if locked.work_order is None:
@@ -370,4 +445,5 @@ def add_check_in_file(*, check_in: CheckIn, staged: StagedFile, uploaded_by: Use
 
 @transaction.atomic
 def delete_check_in_file(*, attachment: CheckInFile) -> None:
+    """Locks the attachment row (full: it goes); deletes its stored objects after commit."""
     delete_attachment(attachment)
