@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from files.attachments import StagedFile, attach_staged, delete_attachment, forget_after_commit, lock_owned_files
-from core.errors import AlreadyLinked, DomainError, InvalidTransition
+from core.errors import AlreadyLinked, DeletedMeanwhile, DomainError, InvalidTransition
 from core.numbering import REPAIR_ORDER_NUMBER, next_number
 from core.editing import apply_fields, save_version, validate, validate_dates
 from core.locks import lock_for_edit, lock_repair_orders, lock_work_order
@@ -155,7 +155,7 @@ def link_repair(
 def _lock_target(work_order: WorkOrder) -> WorkOrder:
     try:
         return lock_work_order(WorkOrder, pk=work_order.pk)
-    except WorkOrder.DoesNotExist:
+    except DeletedMeanwhile:
         raise WorkOrderGone(WORK_ORDER_GONE.format(target=work_order.number)) from None
 
 

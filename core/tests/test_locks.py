@@ -6,8 +6,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from core import editing, locks
-from core.errors import StaleEditError
+from core import locks
+from core.errors import DeletedMeanwhile, StaleEditError
 from customers.models import Customer
 from customers.tests.factories import CustomerFactory
 
@@ -26,6 +26,7 @@ HELPERS = {
     "lock_queue": lambda: locks.lock_queue(Customer, pk=1),
     "lock_attachments": lambda: locks.lock_attachments(Customer.objects.all()),
     "lock_rows": lambda: locks.lock_rows(Customer.objects.all()),
+    "lock_row": lambda: locks.lock_row(Customer, pk=1),
 }
 
 
@@ -47,8 +48,11 @@ def test_the_order_is_written_once_and_the_docstring_follows_it():
     assert [(int(m[1]), m[2]) for m in listed if m] == list(enumerate(locks.LOCK_ORDER, start=1))
 
 
-def test_editing_keeps_lock_for_edit_importable():
-    assert editing.lock_for_edit is locks.lock_for_edit
+@pytest.mark.django_db
+def test_a_row_deleted_before_its_lock_is_refused_as_deleted_meanwhile():
+    with transaction.atomic(), pytest.raises(DeletedMeanwhile) as refused:
+        locks.lock_for_edit(Customer, pk=987_654, expected_version=None)
+    assert refused.value.model is Customer and refused.value.pk == 987_654
 
 
 @pytest.mark.django_db
