@@ -12,8 +12,7 @@ from customers.tests.factories import CustomerFactory
 from insights import reminders
 from insights.models import CleaningReminder, ReminderOptOut
 from insights.tasks import send_cleaning_reminders_task
-
-from .helpers import completed_order, days_ago
+from testing.orders import completed_order, days_ago
 
 pytestmark = pytest.mark.django_db
 
