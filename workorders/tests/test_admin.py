@@ -5,13 +5,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cleaning_queue.models import QueueEntry
+from cleaning_queue.tests.factories import queued
 from core.editing import DATE_REQUIRED_BEFORE_DATE_IN
 from customers.models import CatalogItem
-from customers.tests.factories import CustomerFactory, SourceFactory
+from customers.tests.factories import CatalogItemFactory, CustomerFactory, SourceFactory
 from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, change_post, work_order_post
 from workorders.models import CheckIn, WorkOrder
 from workorders.stages import Stage
-from workorders.tests.factories import CheckInFactory, WorkOrderFactory
+from workorders.tests.factories import CheckInFactory, WorkOrderFactory, item_data
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +136,45 @@ def test_processed_check_in_cannot_be_changed_in_the_admin(client, manager):
     assert 'name="_save"' not in page  # view-only page
     assert client.post(url, {"rack_number": "x"}).status_code == 403
     assert WorkOrder.objects.get().items.count() == 1
+
+
+def test_a_manager_deletes_a_work_order_in_the_admin_and_the_queue_closes_up(client, manager):
+    first, doomed, last = queued(days_ago=3), queued(days_ago=2), queued(days_ago=1)
+    client.force_login(manager)
+    url = reverse("admin:workorders_workorder_delete", args=[doomed.pk])
+    assert "Cannot delete" not in client.get(url).content.decode()
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not WorkOrder.objects.filter(pk=doomed.pk).exists()
+    assert list(QueueEntry.objects.order_by("position").values_list("work_order", "position")) == [
+        (first.pk, 1), (last.pk, 2)
+    ]
+
+
+def test_editing_one_line_in_the_admin_keeps_every_lines_catalog_link(office_client):
+    item = CatalogItemFactory()
+    order = WorkOrderFactory(customer=item.customer, items=[item_data(catalog_item=item, description=item.description)])
+    data = change_post(order)
+    data["items-0-quantity"] = "3"
+    assert office_client.post(reverse("admin:workorders_workorder_change", args=[order.pk]), data).status_code == 302
+    line = order.items.get()
+    assert (line.quantity, line.catalog_item) == (3, item)
+    assert CatalogItem.objects.get(pk=item.pk).quantity == item.quantity  # an edit, not a new item
+
+
+def test_a_save_without_the_loaded_version_is_refused(office_client):
+    order = WorkOrderFactory(rack_number="1 A")
+    data = change_post(order, rack_number="9 Z")
+    del data["loaded_version"]
+    response = office_client.post(reverse("admin:workorders_workorder_change", args=[order.pk]), data)
+    assert response.status_code == 200
+    assert WorkOrder.objects.get(pk=order.pk).rack_number == "1 A"
+
+
+def test_the_check_in_list_shows_how_many_are_pending(office_client):
+    from workorders.services import convert_check_in
+    from workorders.tests.factories import CheckInFactory
+
+    CheckInFactory.create_batch(2)
+    convert_check_in(check_in=CheckInFactory(), converted_by=None)
+    page = office_client.get(reverse("admin:workorders_checkin_changelist")).content.decode()
+    assert "Check-ins — 2 pending" in page
