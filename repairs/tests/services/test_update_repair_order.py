@@ -62,7 +62,7 @@ def test_update_repair_order_refuses_a_stale_version_and_writes_nothing(office_u
 def test_update_repair_order_items_swaps_the_list_and_bumps_the_version(manager):
     repair = RepairOrderFactory(items=[item_data(0), item_data(1)])
 
-    services.update_repair_order(fields={}, 
+    services.update_repair_order(fields={},
         repair_order=repair, items=[item_data(2, quantity=2), item_data(3)], expected_version=1, updated_by=manager
     )
 
@@ -77,7 +77,7 @@ def test_update_repair_order_items_refuses_a_bad_line_or_a_stale_version_and_kee
     before = list(repair.items.values_list("pk", "description"))
 
     with pytest.raises(ValidationError):
-        services.update_repair_order(fields={}, 
+        services.update_repair_order(fields={},
             repair_order=repair, items=[item_data(2), item_data(3, quantity=0)], expected_version=1, updated_by=None
         )
     with pytest.raises(StaleEditError):

@@ -176,7 +176,7 @@ def test_an_edit_that_keeps_the_quote_writes_no_stage_event():
 def test_update_work_order_items_swaps_the_list_and_bumps_the_version(manager):
     order = WorkOrderFactory(items=[item_data(0), item_data(1)])
 
-    services.update_work_order(fields={}, 
+    services.update_work_order(fields={},
         work_order=order, items=[item_data(3, quantity=2)], expected_version=1, updated_by=manager
     )
 
@@ -201,7 +201,7 @@ def test_update_work_order_items_refuses_a_bad_line_and_keeps_the_items():
     before = list(order.items.values_list("pk", "description"))
 
     with pytest.raises(ValidationError):
-        services.update_work_order(fields={}, 
+        services.update_work_order(fields={},
             work_order=order, items=[item_data(2), item_data(3, price=Decimal("-5"))], expected_version=1,
             updated_by=None,
         )
