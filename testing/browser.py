@@ -19,6 +19,7 @@ DESKTOP = {"width": 1280, "height": 900}
 def browser_marks():
     return [
         pytest.mark.browser,
+        pytest.mark.slow,
         pytest.mark.django_db(transaction=True),
         pytest.mark.skipif(
             not shutil.which(CHROMIUM) and not os.environ.get("CI"), reason="Debian's chromium is not installed"

@@ -65,6 +65,7 @@ def test_the_web_process_serves_an_existing_wsgi_app_with_the_gunicorn_config():
     assert "x-request-id" in values["access_log_format"]
 
 
+@pytest.mark.slow
 def test_gunicorn_accepts_the_config_and_loads_the_app():
     result = subprocess.run(
         [str(Path(sys.executable).with_name("gunicorn")), "--check-config", *procfile()["web"][1:]],
@@ -73,6 +74,7 @@ def test_gunicorn_accepts_the_config_and_loads_the_app():
     assert result.returncode == 0, result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("process", ["worker", "beat"])
 def test_celery_processes_use_the_app_and_options_celery_knows(process):
     from celery import Celery

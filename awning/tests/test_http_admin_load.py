@@ -12,7 +12,7 @@ from bench.server import gunicorn, session_id_for
 from customers.tests.factories import CustomerFactory
 from workorders.models import WorkOrder
 
-pytestmark = [pytest.mark.http, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.http, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 CLIENTS, SUBMISSIONS = 32, 256
 ADD_PATH = "/admin/workorders/workorder/add/"

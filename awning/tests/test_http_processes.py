@@ -27,6 +27,7 @@ from workorders.models import WorkOrder
 WORKERS = 3
 pytestmark = [
     pytest.mark.http,
+    pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql" or not settings.REDIS_URL,

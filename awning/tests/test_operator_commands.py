@@ -56,6 +56,7 @@ def test_documented_library_commands_exist():
     assert {name for name in DOCUMENTED if name in DJANGO_OR_LIBRARY} <= set(get_commands())
 
 
+@pytest.mark.slow
 def test_a_failing_command_exits_non_zero_with_one_clear_line():
     env = {name: value for name, value in os.environ.items() if name != "DJANGO_USER_PASSWORD"}
     result = subprocess.run([sys.executable, "manage.py", "create_user", "sam", "--role", "Office"],

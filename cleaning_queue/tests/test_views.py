@@ -5,6 +5,7 @@ from django.urls import reverse
 from cleaning_queue.tests.factories import queued
 from customers.tests.factories import SourceFactory
 from repairs.tests.factories import RepairOrderFactory
+from workorders import services
 from workorders.models import WorkOrder
 from workorders.stages import Stage
 
@@ -132,3 +133,61 @@ def test_next_never_redirects_off_site(client, technician):
     client.force_login(technician)
     response = act(client, order, "start", next="https://evil.example/")
     assert response["Location"] == reverse("queue:order", args=[order.number])
+
+
+def test_start_anyway_from_the_rendered_warning_lands_on_the_order_page(client, technician):
+    order = queued()
+    RepairOrderFactory(customer=order.customer, work_order=order)
+    client.force_login(technician)
+    warning = client.post(reverse("queue:action", args=[order.number, "start"]), {"next": "/queue/"})
+    page = warning.content.decode()
+    next_value = page.split('name="confirm_repair"')[0].rsplit('name="next" value="', 1)[1].split('"', 1)[0]
+    response = client.post(
+        reverse("queue:action", args=[order.number, "start"]),
+        {"next": next_value.replace("&amp;", "&"), "confirm_repair": "1"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0].startswith(reverse("queue:order", args=[order.number]))
+    assert WorkOrder.objects.get(pk=order.pk).stage == Stage.IN_PROGRESS
+
+
+@pytest.mark.parametrize("text", ["²", "１２", "9" * 40])
+def test_odd_digits_in_a_search_are_no_server_error(client, technician, text):
+    client.force_login(technician)
+    assert client.get(reverse("queue:queue"), {"q": text}).status_code == 200
+    assert client.get(reverse("queue:board"), {"q": text}).status_code == 200
+
+
+def test_a_too_long_final_location_is_refused_with_a_message(client, technician):
+    order = queued()
+    client.force_login(technician)
+    response = client.post(reverse("queue:action", args=[order.number, "packaged"]), {"final_location": "x" * 150}, follow=True)
+    assert response.status_code == 200
+    assert services.FINAL_LOCATION_TOO_LONG in response.content.decode()
+    assert WorkOrder.objects.get(pk=order.pk).stage == Stage.QUEUED
+
+
+def test_photos_over_the_size_limit_or_empty_are_refused_and_none_are_kept(client, technician, settings):
+    settings.UPLOAD_MAX_BYTES = 1024
+    order = queued()
+    client.force_login(technician)
+    photos = [
+        SimpleUploadedFile("ok.jpg", b"\xff\xd8\xff\xe0" + b"x" * 100, content_type="image/jpeg"),
+        SimpleUploadedFile("huge.jpg", b"\xff\xd8\xff\xe0" + b"x" * 5000, content_type="image/jpeg"),
+    ]
+    response = client.post(reverse("queue:photos", args=[order.number]), {"photos": photos}, follow=True)
+    assert "huge.jpg is larger than" in response.content.decode()
+    assert not order.files.exists()
+    empty = SimpleUploadedFile("empty.jpg", b"", content_type="image/jpeg")
+    response = client.post(reverse("queue:photos", args=[order.number]), {"photos": [empty]}, follow=True)
+    assert "empty.jpg is empty" in response.content.decode() and not order.files.exists()
+
+
+def test_a_web_page_renamed_to_jpg_is_refused_on_the_floor(client, technician):
+    order = queued()
+    client.force_login(technician)
+    page = SimpleUploadedFile("IMG_1.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
+    response = client.post(reverse("queue:photos", args=[order.number]), {"photos": [page]}, follow=True)
+    assert "IMG_1.jpg is not a file type the shop accepts" in response.content.decode()
+    assert not order.files.exists()

@@ -9,9 +9,12 @@ from django.conf import settings
 
 from core.beat import SingleBeatScheduler
 
-pytestmark = pytest.mark.skipif(
-    not settings.REDIS_URL, reason="the leader lock lives in Redis; the embedded default runs no beat processes"
-)
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not settings.REDIS_URL, reason="the leader lock lives in Redis; the embedded default runs no beat processes"
+    ),
+]
 
 
 @pytest.fixture

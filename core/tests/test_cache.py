@@ -16,7 +16,7 @@ from customers.selectors import SOURCE_CHOICES
 from customers.services import update_source
 from customers.tests.factories import SourceFactory
 
-pytestmark = concurrency_marks()
+pytestmark = [*concurrency_marks(), pytest.mark.slow]  # each test starts Python processes
 
 READ_SOURCES = (
     "import django, json; django.setup();"

@@ -35,6 +35,7 @@ def manage(*args: str, env: dict) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow
 def test_check_deploy_passes_at_warning_level_with_production_settings():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=production_env())
     assert result.returncode == 0, result.stderr
@@ -79,11 +80,13 @@ def production_page(tmp_path_factory):
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_production_redirects_plain_http_to_https(production_page):
     assert production_page["plain_status"] == 301
     assert production_page["plain_location"] == "https://backoffice.example.com/accounts/login/"
 
 
+@pytest.mark.slow
 def test_production_pages_carry_the_security_headers(production_page):
     headers = production_page["headers"]
     assert production_page["status"] == 200
@@ -98,12 +101,14 @@ def test_production_pages_carry_the_security_headers(production_page):
     assert "X-Request-ID" in headers
 
 
+@pytest.mark.slow
 def test_production_cookies_are_secure_httponly_and_samesite(production_page):
     assert production_page["session"] == [True, True, "Lax"]
     # The CSRF cookie stays readable by script: the queue page sends it with its JSON posts.
     assert production_page["csrf_cookie"] == {"secure": True, "httponly": "", "samesite": "Lax"}
 
 
+@pytest.mark.slow
 def test_production_logs_json_and_serves_hashed_static_files(production_page):
     assert production_page["log_formatter"] == "json"
     assert production_page["static_storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -149,6 +154,7 @@ def test_a_real_key_is_used_and_debugging_may_run_on_the_embedded_one():
     assert secret_key_for("", debug=True) == EMBEDDED_DEFAULT_KEY
 
 
+@pytest.mark.slow
 def test_the_app_refuses_to_start_in_production_without_a_secret_key():
     env = production_env()
     del env["DJANGO_SECRET_KEY"]

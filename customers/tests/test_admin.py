@@ -6,8 +6,8 @@ from django.urls import reverse
 from customers.models import CatalogItem, Customer
 from customers.tests.factories import CatalogItemFactory, CustomerFactory
 from repairs.tests.factories import RepairOrderFactory
+from testing.admin_forms import inline_management
 from workorders.tests.factories import WorkOrderFactory
-from workorders.tests.test_admin import inline_management
 
 pytestmark = pytest.mark.django_db
 

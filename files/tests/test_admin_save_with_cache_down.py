@@ -16,7 +16,7 @@ from core.choices import QuoteStatus
 from customers.tests.factories import CustomerFactory
 from testing.files import photo
 from workorders.models import WorkOrder
-from workorders.tests.test_admin import ADD_URL, AWNING, work_order_post
+from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, work_order_post
 
 # A real commit: Django's own on_commit machinery runs the hooks, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def add_order_with_a_file(client):
     body = work_order_post(CustomerFactory(), items=[AWNING], quote=QuoteStatus.APPROVED, add_files=[photo("front.jpg")])
-    return client.post(ADD_URL, body)
+    return client.post(WORK_ORDER_ADD_URL, body)
 
 
 @pytest.fixture

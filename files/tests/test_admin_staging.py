@@ -9,14 +9,14 @@ from customers.tests.factories import CustomerFactory
 from testing.files import pdf, photo, stored
 from workorders.models import WorkOrder
 from workorders.tests.factories import CheckInFactory, WorkOrderFactory
-from workorders.tests.test_admin import ADD_URL, AWNING, _change_post, work_order_post
+from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, change_post, work_order_post
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_file_in_the_attachment_inline_is_staged_then_promoted(office_client, django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
-    body = _change_post(order) | {"files-TOTAL_FORMS": "1", "files-0-file": photo("inline.jpg")}
+    body = change_post(order) | {"files-TOTAL_FORMS": "1", "files-0-file": photo("inline.jpg")}
     with django_capture_on_commit_callbacks(execute=True):
         response = office_client.post(reverse("admin:workorders_workorder_change", args=[order.pk]), body)
     assert response.status_code == 302
@@ -28,7 +28,7 @@ def test_a_file_in_the_attachment_inline_is_staged_then_promoted(office_client, 
 
 def test_a_refused_file_among_several_stages_none_of_them(office_client):
     body = work_order_post(CustomerFactory(), items=[AWNING], add_files=[photo("ok.jpg"), photo("page.jpg", kind="PNG")])
-    response = office_client.post(ADD_URL, body)
+    response = office_client.post(WORK_ORDER_ADD_URL, body)
     assert response.status_code == 200 and "page.jpg is really a PNG file" in response.content.decode()
     assert not WorkOrder.objects.exists() and stored() == []
 

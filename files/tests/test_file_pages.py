@@ -4,14 +4,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from files.views import download_url
 from customers.tests.factories import CustomerFactory
+from files.views import download_url
+from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, work_order_post
+from testing.files import pdf, photo, stage
 from workorders import services
 from workorders.models import WorkOrder, WorkOrderFile
 from workorders.tests.factories import CheckInFactory, WorkOrderFactory
-from workorders.tests.test_admin import ADD_URL, AWNING, work_order_post
-
-from testing.files import pdf, photo, stage
 
 pytestmark = pytest.mark.django_db
 HTML_AS_JPEG = b"<!DOCTYPE html><html><script>alert(1)</script></html>"
@@ -21,7 +20,7 @@ def test_the_office_attaches_several_files_at_once_in_the_admin(office_client, d
     customer = CustomerFactory()
     body = work_order_post(customer, items=[AWNING], add_files=[photo("front.jpg"), photo("back.jpg"), pdf()])
     with django_capture_on_commit_callbacks(execute=True):
-        response = office_client.post(ADD_URL, body)
+        response = office_client.post(WORK_ORDER_ADD_URL, body)
     assert response.status_code == 302
     order = WorkOrder.objects.get()
     names = sorted(order.files.values_list("file", flat=True))
@@ -42,7 +41,7 @@ def test_the_office_attaches_several_files_at_once_in_the_admin(office_client, d
 )
 def test_a_bad_file_is_a_form_error_and_nothing_is_saved(office_client, settings, upload, error):
     settings.UPLOAD_MAX_BYTES = 1024
-    response = office_client.post(ADD_URL, work_order_post(CustomerFactory(), items=[AWNING], add_files=[photo("ok.jpg", size=(4, 4)), upload]))
+    response = office_client.post(WORK_ORDER_ADD_URL, work_order_post(CustomerFactory(), items=[AWNING], add_files=[photo("ok.jpg", size=(4, 4)), upload]))
     assert response.status_code == 200
     assert error in response.content.decode()
     assert not WorkOrder.objects.exists() and not WorkOrderFile.objects.exists()
@@ -51,7 +50,7 @@ def test_a_bad_file_is_a_form_error_and_nothing_is_saved(office_client, settings
 def test_a_bad_file_in_the_files_inline_is_a_form_error(office_client):
     body = work_order_post(CustomerFactory(), items=[AWNING])
     body.update({"files-TOTAL_FORMS": "1", "files-0-file": SimpleUploadedFile("photo.jpg", HTML_AS_JPEG)})
-    response = office_client.post(ADD_URL, body)
+    response = office_client.post(WORK_ORDER_ADD_URL, body)
     assert response.status_code == 200 and "photo.jpg is not a file type the shop accepts" in response.content.decode()
     assert not WorkOrder.objects.exists()
 

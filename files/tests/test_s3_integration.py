@@ -27,7 +27,7 @@ from workorders.tests.factories import WorkOrderFactory
 from testing.files import pdf, photo, stage
 from testing.s3 import Bucket, bucket, moto_endpoint, use_bucket  # noqa: F401 — fixtures
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db]
+pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db]
 ROOT = Path(__file__).resolve().parents[2]
 
 

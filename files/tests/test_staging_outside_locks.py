@@ -24,7 +24,7 @@ from workorders.models import WorkOrder, WorkOrderFile
 from workorders.services import add_work_order_file, change_work_order_stage, create_work_order
 from workorders.stages import Stage
 from workorders.tests.factories import WorkOrderFactory, item_data
-from workorders.tests.test_admin import ADD_URL, AWNING, work_order_post
+from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, work_order_post
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 
@@ -139,7 +139,7 @@ def test_an_admin_upload_held_in_storage_blocks_no_creation_and_no_stage_move(sh
     client.force_login(shop["office"])
     body = work_order_post(shop["customer"], items=[AWNING], quote=QuoteStatus.APPROVED, add_files=[photo("held.jpg")])
 
-    finished_while_held, creation, move, upload = run_while_upload_held(shop, lambda: client.post(ADD_URL, body))
+    finished_while_held, creation, move, upload = run_while_upload_held(shop, lambda: client.post(WORK_ORDER_ADD_URL, body))
 
     assert finished_while_held, "a creation or a stage move waited for the office's upload"
     created = assert_other_work_done(shop, creation, move)

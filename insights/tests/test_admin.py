@@ -4,8 +4,7 @@ from django.urls import reverse
 from customers.tests.factories import CustomerFactory
 from insights import services
 from insights.models import CleaningReminder
-
-from .helpers import days_ago
+from testing.orders import days_ago
 
 pytestmark = pytest.mark.django_db
 

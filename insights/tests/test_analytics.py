@@ -12,9 +12,8 @@ from django.urls import reverse
 
 from customers.tests.factories import CustomerFactory, SourceFactory
 from insights.analytics import SERIES, DateRange, get_analytics
+from testing.orders import completed_order, line
 from workorders.tests.factories import WorkOrderFactory
-
-from .helpers import completed_order, line
 
 pytestmark = pytest.mark.django_db
 MARCH = DateRange(start=date(2025, 3, 3), end=date(2025, 3, 30))  # Monday to Sunday, four weeks

@@ -6,12 +6,11 @@ Set AWNING_SCREENSHOTS_DIR to also save the screenshots shown in the README.
 import random
 from datetime import timedelta
 
-from testing.browser import DESKTOP, PHONE, browser, browser_marks, logged_in_page, screenshot  # noqa: F401
 from customers.tests.factories import CustomerFactory, SourceFactory
+from testing.browser import DESKTOP, PHONE, browser, browser_marks, logged_in_page, screenshot  # noqa: F401
+from testing.orders import completed_order, days_ago, line, order_at
 from workorders.stages import Stage
 from workorders.tests.factories import CheckInFactory
-
-from .helpers import completed_order, days_ago, line, order_at
 
 pytestmark = browser_marks()
 SIZES = ["8'9\"x10'2\"", "8x10", "12'6\" x 9'", "8x10=80'", "44 yds.", "95#"]

@@ -4,11 +4,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from insights.dashboard import get_dashboard_counts, list_recent_work_orders
+from testing.orders import completed_order, days_ago, order_at
 from workorders.services import change_work_order_stage, convert_check_in
 from workorders.stages import Stage
 from workorders.tests.factories import CheckInFactory
-
-from .helpers import completed_order, days_ago, order_at
 
 pytestmark = pytest.mark.django_db
 DASHBOARD = reverse("insights:dashboard")

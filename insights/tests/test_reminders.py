@@ -3,7 +3,6 @@ from io import StringIO
 
 import pytest
 from django.core import mail
-from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -12,15 +11,9 @@ from customers.tests.factories import CustomerFactory
 from insights import reminders, services
 from insights.models import CleaningReminder, ReminderOptOut
 from insights.tasks import send_cleaning_reminders_task
-
-from .helpers import completed_order, days_ago
+from testing.orders import completed_order, days_ago
 
 pytestmark = pytest.mark.django_db
-
-
-class RefusingBackend(BaseEmailBackend):
-    def send_messages(self, messages):
-        raise ConnectionRefusedError("SES said no")
 
 
 def customer_done(manager, days: int, **fields):
@@ -92,7 +85,7 @@ def test_sending_logs_and_mails_html_and_text_with_an_unsubscribe_link(manager, 
 
 def test_a_failed_send_is_logged_with_the_reason_and_retried_next_run(manager, settings):
     customer = customer_done(manager, 340)
-    settings.EMAIL_BACKEND = "insights.tests.test_reminders.RefusingBackend"
+    settings.EMAIL_BACKEND = "testing.mail.RefusingBackend"
     run = services.send_cleaning_reminders()
     assert run.failed == [customer.pk]
     log = CleaningReminder.objects.get()
@@ -139,7 +132,7 @@ def test_command_sends_and_summarises(manager):
 
 def test_command_fails_with_one_line_when_every_send_fails(manager, settings):
     customer_done(manager, 340)
-    settings.EMAIL_BACKEND = "insights.tests.test_reminders.RefusingBackend"
+    settings.EMAIL_BACKEND = "testing.mail.RefusingBackend"
     with pytest.raises(CommandError, match="All 1 reminder"):
         call_command("send_cleaning_reminders", stdout=StringIO(), stderr=StringIO())
     with pytest.raises(CommandError, match="future"):

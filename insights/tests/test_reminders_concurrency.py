@@ -5,13 +5,12 @@ from collections import Counter
 
 from django.core import mail
 
-from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from customers.models import Customer
 from customers.tests.factories import CustomerFactory
 from insights import reminders, services
 from insights.models import CleaningReminder
-
-from .helpers import completed_order, days_ago
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
+from testing.orders import completed_order, days_ago
 
 pytestmark = concurrency_marks()
 RUNS, CUSTOMERS = 4, 6

@@ -15,7 +15,7 @@ from workorders.stages import Stage
 
 from legacy_import.services import run_import
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # every test reads the PostgreSQL legacy source
 
 
 def wo(number: int) -> WorkOrder:

@@ -26,6 +26,7 @@ def snapshot() -> dict:
     return {model.__name__: list(model.objects.order_by("pk").values()) for model in SNAPSHOT_MODELS}
 
 
+@pytest.mark.slow
 def test_second_run_changes_nothing(legacy_db):
     run_import(dsn=legacy_db)
     before, queue_version = snapshot(), Queue.objects.get().version
@@ -35,6 +36,7 @@ def test_second_run_changes_nothing(legacy_db):
     assert Queue.objects.get().version == queue_version
 
 
+@pytest.mark.slow
 def test_a_new_export_brings_in_what_changed(legacy_db, legacy_sql):
     run_import(dsn=legacy_db)
     untouched = WorkOrderItem.objects.filter(work_order__number=2003).get().pk
@@ -63,6 +65,7 @@ def test_a_new_export_brings_in_what_changed(legacy_db, legacy_sql):
     assert WorkOrderItem.objects.filter(work_order__number=2003).get().pk == untouched  # unchanged order kept
 
 
+@pytest.mark.slow
 def test_dry_run_writes_nothing(legacy_db):
     report = run_import(dsn=legacy_db, dry_run=True)
     assert report.tables["tblcustworkorderdetail"].created == 12  # what a real run would write
@@ -70,6 +73,7 @@ def test_dry_run_writes_nothing(legacy_db):
     assert all(state.last == 0 for state in sequence_states())
 
 
+@pytest.mark.slow
 def test_sequences_continue_and_new_orders_survive_a_reimport(legacy_db):
     run_import(dsn=legacy_db)
     call_command("check_sequences")  # raises CommandError when a sequence is behind
@@ -82,6 +86,7 @@ def test_sequences_continue_and_new_orders_survive_a_reimport(legacy_db):
     assert report.tables["tblorddetcustawngs"].written == 0
 
 
+@pytest.mark.slow
 def test_a_failing_table_leaves_none_of_its_rows(legacy_db, monkeypatch):
     """Fault injected after the work orders were inserted, inside their table's transaction."""
 
@@ -102,6 +107,7 @@ def test_a_failing_table_leaves_none_of_its_rows(legacy_db, monkeypatch):
         ("ALTER TABLE tblcustomers DROP COLUMN zipcode", r"^Legacy table tblcustomers lacks column\(s\): zipcode"),
     ],
 )
+@pytest.mark.slow
 def test_wrong_schema_stops_before_writing(legacy_db, legacy_sql, damage, message):
     legacy_sql(damage)
     with pytest.raises(CommandError, match=message):
@@ -116,6 +122,7 @@ def test_unreachable_database_is_one_clear_line():
     assert not Source.objects.exists()
 
 
+@pytest.mark.slow
 def test_only_some_tables(legacy_db, tmp_path):
     call_command("import_legacy", source=legacy_db, only="tblsource,tblcustomers", no_progress=True,
                  report_dir=tmp_path)
@@ -125,12 +132,14 @@ def test_only_some_tables(legacy_db, tmp_path):
         call_command("import_legacy", source=legacy_db, only="tblnothing", no_progress=True)
 
 
+@pytest.mark.slow
 def test_progress_lines_per_table(legacy_db, tmp_path, capsys):
     call_command("import_legacy", source=legacy_db, only="tblsource", report_dir=tmp_path)
     assert "tblsource" in capsys.readouterr().err
 
 
 
+@pytest.mark.slow
 def test_a_legacy_catalog_row_equal_to_one_made_here_links_to_it(legacy_db, legacy_sql):
     run_import(dsn=legacy_db)
     mine = create_catalog_item(customer=Customer.objects.get(number=2), fields={"description": "Dodger",
@@ -146,6 +155,7 @@ def test_a_legacy_catalog_row_equal_to_one_made_here_links_to_it(legacy_db, lega
     assert WorkOrderItem.objects.get(work_order__number=2003, description="Dodger").catalog_item == mine
 
 
+@pytest.mark.slow
 def test_an_import_moves_the_cached_dashboard_on(legacy_db, django_capture_on_commit_callbacks):
     from insights.dashboard import _count, get_dashboard_counts
 
@@ -155,6 +165,7 @@ def test_an_import_moves_the_cached_dashboard_on(legacy_db, django_capture_on_co
     assert get_dashboard_counts() == _count(timezone.localdate()) != empty
 
 
+@pytest.mark.slow
 def test_a_reimport_keeps_the_files_uploaded_here(legacy_db, django_capture_on_commit_callbacks):
     from testing.files import photo, stage
     from workorders.services import add_check_in_file, add_work_order_file

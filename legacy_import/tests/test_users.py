@@ -23,6 +23,7 @@ def legacy_hashers(settings):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_a_legacy_user_logs_in_through_the_admin_and_is_upgraded(legacy_db, legacy_hashers, client):
     run_import(dsn=legacy_db)
     assert User.objects.get(username="admin").password.startswith("werkzeug$pbkdf2:sha256:1000$")
@@ -38,6 +39,7 @@ def test_a_legacy_user_logs_in_through_the_admin_and_is_upgraded(legacy_db, lega
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_roles_and_other_formats(legacy_db, legacy_hashers, caplog):
     report = run_import(dsn=legacy_db)
     users = {user.username: user for user in User.objects.all()}
@@ -54,6 +56,7 @@ def test_roles_and_other_formats(legacy_db, legacy_hashers, caplog):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_a_password_changed_here_survives_a_reimport(legacy_db, legacy_hashers):
     run_import(dsn=legacy_db)
     marco = User.objects.get(username="marco")
@@ -64,6 +67,7 @@ def test_a_password_changed_here_survives_a_reimport(legacy_db, legacy_hashers):
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_a_password_an_admin_disabled_stays_disabled_after_a_reimport(legacy_db, legacy_hashers):
     run_import(dsn=legacy_db)
     marco = User.objects.get(username="marco")

@@ -2,6 +2,7 @@ import pytest
 
 from mlmodels import serving
 from mlmodels.tests.factories import completed_history
+from testing.ml_models import small_model
 
 
 @pytest.fixture(autouse=True)
@@ -26,13 +27,6 @@ def celery_eager():
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = before
-
-
-def small_model():
-    from sklearn.ensemble import HistGradientBoostingRegressor
-
-    # Where the model's quality does not matter, a small one keeps the tests quick.
-    return HistGradientBoostingRegressor(max_iter=10)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from mlmodels import services
 from mlmodels.models import ModelVersion
-from mlmodels.tests.conftest import small_model
+from testing.ml_models import small_model
 
 pytestmark = pytest.mark.django_db
 

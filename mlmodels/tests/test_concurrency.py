@@ -10,11 +10,11 @@ import threading
 
 import pytest
 
-from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from mlmodels import services
 from mlmodels.models import ModelVersion, TrainingRun
-from mlmodels.tests.conftest import small_model
 from mlmodels.tests.factories import completed_history
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
+from testing.ml_models import small_model
 
 pytestmark = concurrency_marks()
 

@@ -19,11 +19,11 @@ from sklearn.dummy import DummyRegressor
 
 from bench.server import gunicorn
 from mlmodels import services
-from mlmodels.tests.conftest import small_model
 from mlmodels.tests.factories import completed_history
+from testing.ml_models import small_model
 from workorders.tests.factories import WorkOrderFactory
 
-pytestmark = [pytest.mark.http, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.http, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 WORKERS, PREDICTIONS, DEADLINE = 3, 300, 5.0
 

@@ -9,11 +9,11 @@ from django.db import IntegrityError, transaction
 from accounts.roles import OFFICE
 from accounts.tests.factories import make_user
 from core.errors import DomainError
-from mlmodels import serving, services
+from mlmodels import services, serving
 from mlmodels.models import ModelVersion
 from mlmodels.selectors import predict_work_order
-from mlmodels.tests.conftest import small_model
 from mlmodels.tests.factories import completed_history
+from testing.ml_models import small_model
 from workorders.tests.factories import WorkOrderFactory
 
 pytestmark = pytest.mark.django_db

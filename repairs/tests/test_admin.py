@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from repairs.models import RepairOrder
 from repairs.tests.factories import RepairOrderFactory
+from testing.admin_forms import inline_management
 from workorders.tests.factories import WorkOrderFactory
-from workorders.tests.test_admin import inline_management
 
 pytestmark = pytest.mark.django_db
 

@@ -5,60 +5,24 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from core.choices import QuoteStatus
+from cleaning_queue.models import QueueEntry
+from cleaning_queue.tests.factories import queued
 from core.editing import DATE_REQUIRED_BEFORE_DATE_IN
 from customers.models import CatalogItem
-from customers.tests.factories import CustomerFactory, SourceFactory
+from customers.tests.factories import CatalogItemFactory, CustomerFactory, SourceFactory
+from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, change_post, work_order_post
 from workorders.models import CheckIn, WorkOrder
 from workorders.stages import Stage
-from workorders.tests.factories import CheckInFactory, WorkOrderFactory
+from workorders.tests.factories import CheckInFactory, WorkOrderFactory, item_data
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = reverse("admin:workorders_workorder_add")
 LIST_URL = reverse("admin:workorders_workorder_changelist")
-
-
-def inline_management(prefix: str, total: int, initial: int = 0) -> dict:
-    return {
-        f"{prefix}-TOTAL_FORMS": str(total),
-        f"{prefix}-INITIAL_FORMS": str(initial),
-        f"{prefix}-MIN_NUM_FORMS": "0",
-        f"{prefix}-MAX_NUM_FORMS": "1000",
-    }
-
-
-def work_order_post(for_customer, *, items=(), existing=(), **fields) -> dict:
-    """The POST body of the admin work-order form: header fields plus the items inline."""
-    data = {
-        "customer": for_customer.pk,
-        "name": "",
-        "quote": QuoteStatus.NEEDED,
-        "date_in": "2026-11-02",
-        "date_required": "2026-11-20",
-        "storage_time": "",
-        "rack_number": "5 B",
-        "return_to": "",
-        "return_method": "",
-        "special_instructions": "",
-        "repair_note": "",
-        **inline_management("items", len(existing) + len(items), initial=len(existing)),
-        **inline_management("files", 0),
-        **inline_management("events", 0),
-    }
-    for index, row in enumerate([*existing, *items]):
-        for name, value in row.items():
-            data[f"items-{index}-{name}"] = value
-    data.update(fields)
-    return data
-
-
-AWNING = {"description": "Awning", "material": "Sunbrella", "colour": "Navy", "condition": "", "size": "8'9\"x10'2\"", "quantity": "2", "price": "120.00"}
 
 
 def test_office_user_adds_a_work_order_with_items(office_client):
     customer = CustomerFactory(source=SourceFactory())
-    response = office_client.post(ADD_URL, work_order_post(customer, items=[AWNING]))
+    response = office_client.post(WORK_ORDER_ADD_URL, work_order_post(customer, items=[AWNING]))
     assert response.status_code == 302, response.content.decode()[:2000]
     order = WorkOrder.objects.get()
     assert order.name == customer.name and order.ship_to == customer.source
@@ -82,29 +46,16 @@ def test_office_user_adds_a_work_order_with_items(office_client):
 )
 def test_bad_input_is_a_field_error_and_writes_nothing(office_client, change, error):
     customer = CustomerFactory()
-    response = office_client.post(ADD_URL, work_order_post(customer, items=[AWNING], **change))
+    response = office_client.post(WORK_ORDER_ADD_URL, work_order_post(customer, items=[AWNING], **change))
     assert response.status_code == 200
     assert error in response.content.decode()
     assert not WorkOrder.objects.exists() and not CatalogItem.objects.exists()
 
 
-def _change_post(order, **fields) -> dict:
-    existing = [
-        {"id": item.pk, "work_order": order.pk, "description": item.description, "material": item.material,
-         "colour": item.colour, "condition": item.condition, "size": item.size, "quantity": item.quantity,
-         "price": item.price or ""}
-        for item in order.items.all()
-    ]
-    return work_order_post(
-        order.customer, existing=existing, date_in=order.date_in.isoformat(), date_required="",
-        quote=order.quote, loaded_version=order.version, **fields,
-    )
-
-
 def test_stale_admin_form_is_refused_and_changes_nothing(client, office_user, manager):
     order = WorkOrderFactory(rack_number="1 A")
     url = reverse("admin:workorders_workorder_change", args=[order.pk])
-    first, second = _change_post(order, rack_number="2 B"), _change_post(order, rack_number="3 C")
+    first, second = change_post(order, rack_number="2 B"), change_post(order, rack_number="3 C")
 
     client.force_login(manager)
     assert client.post(url, first).status_code == 302
@@ -121,7 +72,7 @@ def test_unchanged_items_are_not_replaced_on_a_field_edit(office_client):
     order = WorkOrderFactory()
     item_ids = list(order.items.values_list("pk", flat=True))
     url = reverse("admin:workorders_workorder_change", args=[order.pk])
-    assert office_client.post(url, _change_post(order, rack_number="9 Z")).status_code == 302
+    assert office_client.post(url, change_post(order, rack_number="9 Z")).status_code == 302
     assert list(order.items.values_list("pk", flat=True)) == item_ids
     assert CatalogItem.objects.get().quantity == 1  # not counted again
 
@@ -185,3 +136,45 @@ def test_processed_check_in_cannot_be_changed_in_the_admin(client, manager):
     assert 'name="_save"' not in page  # view-only page
     assert client.post(url, {"rack_number": "x"}).status_code == 403
     assert WorkOrder.objects.get().items.count() == 1
+
+
+def test_a_manager_deletes_a_work_order_in_the_admin_and_the_queue_closes_up(client, manager):
+    first, doomed, last = queued(days_ago=3), queued(days_ago=2), queued(days_ago=1)
+    client.force_login(manager)
+    url = reverse("admin:workorders_workorder_delete", args=[doomed.pk])
+    assert "Cannot delete" not in client.get(url).content.decode()
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not WorkOrder.objects.filter(pk=doomed.pk).exists()
+    assert list(QueueEntry.objects.order_by("position").values_list("work_order", "position")) == [
+        (first.pk, 1), (last.pk, 2)
+    ]
+
+
+def test_editing_one_line_in_the_admin_keeps_every_lines_catalog_link(office_client):
+    item = CatalogItemFactory()
+    order = WorkOrderFactory(customer=item.customer, items=[item_data(catalog_item=item, description=item.description)])
+    data = change_post(order)
+    data["items-0-quantity"] = "3"
+    assert office_client.post(reverse("admin:workorders_workorder_change", args=[order.pk]), data).status_code == 302
+    line = order.items.get()
+    assert (line.quantity, line.catalog_item) == (3, item)
+    assert CatalogItem.objects.get(pk=item.pk).quantity == item.quantity  # an edit, not a new item
+
+
+def test_a_save_without_the_loaded_version_is_refused(office_client):
+    order = WorkOrderFactory(rack_number="1 A")
+    data = change_post(order, rack_number="9 Z")
+    del data["loaded_version"]
+    response = office_client.post(reverse("admin:workorders_workorder_change", args=[order.pk]), data)
+    assert response.status_code == 200
+    assert WorkOrder.objects.get(pk=order.pk).rack_number == "1 A"
+
+
+def test_the_check_in_list_shows_how_many_are_pending(office_client):
+    from workorders.services import convert_check_in
+    from workorders.tests.factories import CheckInFactory
+
+    CheckInFactory.create_batch(2)
+    convert_check_in(check_in=CheckInFactory(), converted_by=None)
+    page = office_client.get(reverse("admin:workorders_checkin_changelist")).content.decode()
+    assert "Check-ins — 2 pending" in page

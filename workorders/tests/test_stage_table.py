@@ -1,8 +1,9 @@
 """The work-order stage-transition table, written out by hand from the business rules.
 
-Why by hand: the other stage tests take their expected moves from ``workorders.stages.ALLOWED_MOVES``,
-so a wrong move added there (or a right one removed) keeps them green. This table is copied from
-the rules instead, and the code under test is only *driven*, never consulted, for the answer:
+Why by hand: a test that took its expected moves from ``workorders.stages.ALLOWED_MOVES`` would
+stay green when a wrong move is added there (or a right one removed). The table
+(``testing/stage_table.py``, shared with the stage tests of ``change_work_order_stage``) is copied
+from the rules instead, and the code under test is only *driven*, never consulted, for the answer:
 
 * the legacy lifecycle: treating requires a clean date; technicians cannot complete;
 * the rules this system states (``workorders/stages.py`` docstring): the quote decides between
@@ -22,6 +23,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from cleaning_queue.models import QueueEntry
+from testing.stage_table import ALLOWED, ALLOWED_BY, DENIED_TO, FORBIDDEN, MANAGER, OFFICE, PAIRS, STAGES, TABLE, TECH
 from workorders import services
 from workorders.models import WorkOrder
 from workorders.stages import Stage
@@ -29,32 +31,7 @@ from workorders.tests.factories import WorkOrderFactory
 
 pytestmark = pytest.mark.django_db
 
-TECH, OFFICE, MANAGER = "Technician", "Office", "Manager"
-_ = None  # forbidden
-
-STAGES = ("awaiting_quote", "queued", "in_progress", "cleaned", "treated", "packaged", "completed")
-
-# Row: from stage. Column: to stage, in the order of STAGES. Cell: the role whose job the move is.
-TABLE = {
-    #                 awaiting_quote queued  in_progress cleaned treated packaged completed
-    "awaiting_quote": (_,            OFFICE, _,          _,      _,      _,       MANAGER),
-    "queued":         (OFFICE,       _,      TECH,       TECH,   _,      TECH,    MANAGER),
-    "in_progress":    (_,            TECH,   _,          TECH,   _,      TECH,    MANAGER),
-    "cleaned":        (_,            _,      _,          _,      TECH,   TECH,    MANAGER),
-    "treated":        (_,            _,      _,          _,      _,      TECH,    MANAGER),
-    "packaged":       (_,            _,      _,          _,      _,      _,       MANAGER),
-    "completed":      (_,            _,      _,          _,      _,      _,       _),
-}
-
-# Which roles hold the permission a move of each kind needs (the rest must get PermissionDenied).
-MAY_MAKE = {TECH: {TECH, MANAGER}, OFFICE: {OFFICE, MANAGER}, MANAGER: {MANAGER}}
 ROLE_FIXTURE = {TECH: "technician", OFFICE: "office_user", MANAGER: "manager"}
-
-PAIRS = [(source, target) for source in STAGES for target in STAGES]
-ALLOWED = {(s, t): TABLE[s][STAGES.index(t)] for s, t in PAIRS if TABLE[s][STAGES.index(t)] is not None}
-FORBIDDEN = [pair for pair in PAIRS if pair not in ALLOWED]
-ALLOWED_BY = [(s, t, role) for (s, t), kind in ALLOWED.items() for role in sorted(MAY_MAKE[kind])]
-DENIED_TO = [(s, t, role) for (s, t), kind in ALLOWED.items() for role in sorted(set(ROLE_FIXTURE) - MAY_MAKE[kind])]
 
 QUEUE_STAGES = {"queued", "in_progress"}  # approved, not yet cleaned: the cleaning queue
 FINAL_LOCATION = "Rack R-1"
