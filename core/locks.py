@@ -39,11 +39,6 @@ Rows locked alone, never together with the rows above (customer, source, user, m
 are not in the list; a service that starts locking one of them together with another kind adds it
 here first.
 
-Not yet in the order (left for its own change, named here so nobody takes it as an example): the
-admin's repair-order change form calls update_repair_order (repair order) before link_repair (work
-order) in one transaction, which is the reverse order when the form moves the link (link_repair
-takes no lock at all when the link stays as it is, the common save).
-
 Strength: ``select_for_update(no_key=True)`` by default, which does not block inserts of rows that
 refer to the locked one (their foreign-key check takes a KEY SHARE lock). The full lock
 (``FOR UPDATE``) is taken only where the row is deleted, or where a column with a unique index is

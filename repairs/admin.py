@@ -101,13 +101,10 @@ class RepairOrderAdmin(OrderListMixin, AggregateAdmin):
         )
 
     def update(self, request, form, *, fields, items):
-        repair_order = services.update_repair_order(
+        return services.update_repair_order(
             repair_order=form.instance, fields=fields, items=items,
+            work_order=form.cleaned_data.get("linked_work_order"), relink=form.cleaned_data.get("relink", False),
             expected_version=self.expected_version(form), updated_by=request.user,
-        )
-        return services.link_repair(
-            repair_order=repair_order, work_order=form.cleaned_data.get("linked_work_order"),
-            relink=form.cleaned_data.get("relink", False), linked_by=request.user,
         )
 
     def attach(self, owner, *, upload, user):

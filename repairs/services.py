@@ -10,9 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from files.attachments import StagedFile, attach_staged, delete_attachment, forget_after_commit, lock_owned_files
-from core.errors import AlreadyLinked, DeletedMeanwhile, DomainError, InvalidTransition
+from core.errors import AlreadyLinked, DeletedMeanwhile, DomainError, InvalidTransition, StaleEditError
 from core.numbering import REPAIR_ORDER_NUMBER, next_number
-from core.editing import apply_fields, save_version, validate, validate_dates
+from core.editing import apply_fields, save_version, stale_edit_message, validate, validate_dates
 from core.locks import lock_for_edit, lock_repair_orders, lock_work_order
 from core.items import build_lines
 from customers.models import Customer
@@ -86,21 +86,35 @@ def create_repair_order(
     return repair_order
 
 
+# update_repair_order's default: the link to a work order stays as it is.
+KEEP_LINK: Any = object()
+
+
 @transaction.atomic
 def update_repair_order(
     *,
     repair_order: RepairOrder,
     fields: Mapping[str, Any],
     items: Sequence[ItemData] | None = None,
+    work_order: WorkOrder | None = KEEP_LINK,
+    relink: bool = False,
     expected_version: int | None,
     updated_by: User | None,
 ) -> RepairOrder:
-    """Edit fields and, when ``items`` is given, replace the items, as one versioned change.
+    """Edit fields and, when ``items`` is given, replace the items, as one versioned change; when
+    ``work_order`` is given and differs from the current link, move the link in the same change.
 
-    Locks the repair order row; refuses a stale ``expected_version``; replaces the items under the
-    lock (delete and re-insert, so readers see the old list or the new one). The link to a work
-    order is not changed here (link_repair). Schedules nothing after commit.
+    Locks (core/locks.py order): when the link moves, what link_repair locks (the target work
+    order, then the repair orders) with the version checked under that lock; then this repair
+    order's row, refusing a stale ``expected_version``. Replaces the items under the lock (delete
+    and re-insert, so readers see the old list or the new one). Schedules nothing after commit.
     """
+    target = work_order.pk if work_order is not None and work_order is not KEEP_LINK else None
+    if work_order is not KEEP_LINK and not RepairOrder.objects.filter(pk=repair_order.pk, work_order=target).exists():
+        # Linking first keeps the work order's lock ahead of the repair order's, as everywhere.
+        repair_order = link_repair(repair_order=repair_order, work_order=work_order, relink=relink,
+                                   expected_version=expected_version, linked_by=updated_by)
+        expected_version = repair_order.version  # checked under the lock this transaction holds
     repair_order = lock_for_edit(RepairOrder.objects, pk=repair_order.pk, expected_version=expected_version)
     apply_fields(repair_order, fields, REPAIR_ORDER_FIELDS)
     validate_repair_order(repair_order)
@@ -117,7 +131,12 @@ def _replace_lines(repair_order: RepairOrder, items: Sequence[ItemData]) -> None
 
 @transaction.atomic
 def link_repair(
-    *, repair_order: RepairOrder, work_order: WorkOrder | None, relink: bool = False, linked_by: User | None
+    *,
+    repair_order: RepairOrder,
+    work_order: WorkOrder | None,
+    relink: bool = False,
+    expected_version: int | None = None,
+    linked_by: User | None,
 ) -> RepairOrder:
     """Link the repair order to ``work_order`` (None unlinks).
 
@@ -128,8 +147,9 @@ def link_repair(
     WorkOrderGone if the delete committed first. A repair order linked elsewhere, or a work order
     that already has another repair order, is refused with AlreadyLinked unless ``relink`` is set;
     the displaced repair order's version is bumped and ``linked_by`` recorded on it. The one-to-one
-    constraint makes a double link impossible even for code that skips this function. Schedules
-    nothing after commit.
+    constraint makes a double link impossible even for code that skips this function. A stale
+    ``expected_version`` of this repair order is refused under its lock. Schedules nothing after
+    commit.
     """
     target = work_order.pk if work_order is not None else None
     if RepairOrder.objects.filter(pk=repair_order.pk, work_order=target).exists():
@@ -143,6 +163,8 @@ def link_repair(
     involved = [repair_order.pk, *(current.values_list("pk", flat=True) if current is not None else [])]
     locked = lock_repair_orders(RepairOrder.objects.filter(pk__in=involved), key_change=True)
     repair_order = locked[repair_order.pk]
+    if expected_version is not None and repair_order.version != expected_version:
+        raise StaleEditError(stale_edit_message(repair_order))
     if repair_order.work_order_id == target:
         return repair_order  # someone made the same link meanwhile
     if work_order is None:

@@ -26,7 +26,7 @@ from repairs.tests.factories import RepairOrderFactory
 from workorders import services as work_order_services
 from workorders.models import CheckIn, WorkOrder
 from workorders.services import convert_check_in, delete_work_order
-from testing.files import pdf
+from testing.files import pdf, stage
 from workorders.stages import Stage
 from workorders.tests.factories import CheckInFactory, item_data
 
@@ -313,7 +313,7 @@ def order_with_everything(user):
     check_in = CheckInFactory(customer=customer)
     work_order = convert_check_in(check_in=check_in, converted_by=None)
     work_order_services.approve_quote(work_order=work_order, approved_by=user)
-    work_order_services.add_work_order_file(work_order=work_order, upload=pdf(), uploaded_by=None)
+    work_order_services.add_work_order_file(work_order=work_order, staged=stage(pdf()), uploaded_by=None)
     return work_order, RepairOrderFactory(customer=customer, work_order=work_order)
 
 
@@ -343,12 +343,30 @@ def test_linking_and_creating_repair_orders_lock_in_the_documented_order(office_
 
 @pytest.mark.django_db(transaction=True)
 @postgresql_only
+def test_an_edit_that_moves_the_link_locks_the_work_order_before_the_repair_order(office_user):
+    """The repair-order form's save: one update_repair_order call that also moves the link. Its
+    edit of the repair order must not lock that row before the work order (the reverse order)."""
+    work_order, linked = order_with_everything(office_user)
+    other = RepairOrderFactory(customer=linked.customer)
+    assert lock_ranks(
+        lambda: repair_services.update_repair_order(
+            repair_order=other, fields={"repair_type": "Patch"}, work_order=work_order, relink=True,
+            expected_version=other.version, updated_by=office_user,
+        )
+    ) == [2, 3]
+    other.refresh_from_db()
+    assert other.work_order == work_order and other.repair_type == "Patch"
+
+
+@pytest.mark.django_db(transaction=True)
+@postgresql_only
 def test_work_order_writes_lock_in_the_documented_order(office_user):
     customer = CustomerFactory()
     check_in = CheckInFactory(customer=customer, items=[item_data(1)])
-    work_order_services.add_check_in_file(check_in=check_in, upload=pdf(), uploaded_by=None)
+    work_order_services.add_check_in_file(check_in=check_in, staged=stage(pdf()), uploaded_by=None)
     converted = lock_ranks(lambda: convert_check_in(check_in=check_in, converted_by=None))
-    assert converted == [1, 4, 5]  # check-in, number, catalog; awaiting a quote, so not queued
+    # check-in, number, catalog, then the check-in's file rows it copies; awaiting a quote, so not queued
+    assert converted == [1, 4, 5, 7]
     work_order = WorkOrder.objects.get(check_in=check_in)
     assert lock_ranks(
         lambda: work_order_services.update_work_order(

@@ -10,7 +10,7 @@ from customers.models import CatalogItem
 from repairs import services
 from repairs.models import RepairOrder, RepairOrderItem
 from repairs.tests.factories import RepairOrderFactory
-from workorders.tests.factories import item_data
+from workorders.tests.factories import WorkOrderFactory, item_data
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,30 @@ def test_a_fault_while_inserting_the_new_repair_items_leaves_the_old_items_intac
     monkeypatch.undo()
 
     assert list(repair.items.values_list("pk", "description")) == before
+
+
+def test_update_repair_order_moves_the_link_in_the_same_change(office_user):
+    repair = RepairOrderFactory()
+    work_order = WorkOrderFactory(customer=repair.customer)
+
+    updated = services.update_repair_order(
+        repair_order=repair, fields={"rush": True}, work_order=work_order, expected_version=repair.version,
+        updated_by=office_user,
+    )
+
+    assert updated.work_order == work_order and updated.rush is True
+    assert updated.updated_by == office_user
+
+
+def test_update_repair_order_refuses_a_stale_form_before_moving_the_link(office_user):
+    repair = RepairOrderFactory()
+    work_order = WorkOrderFactory(customer=repair.customer)
+    services.update_repair_order(repair_order=repair, fields={"rush": True}, expected_version=1, updated_by=None)
+
+    with pytest.raises(StaleEditError):
+        services.update_repair_order(
+            repair_order=repair, fields={}, work_order=work_order, expected_version=1, updated_by=office_user
+        )
+
+    repair.refresh_from_db()
+    assert repair.work_order is None and repair.version == 2
