@@ -123,8 +123,7 @@ def seed(count: int) -> None:
 
 
 def move_generation() -> None:
-    from core.cache import invalidate
-    from core.cache import WORK_ORDER_STATE
+    from core.cache import WORK_ORDER_STATE, invalidate
 
     invalidate(WORK_ORDER_STATE)
 

@@ -3,8 +3,8 @@
 from django.db.models import Q, QuerySet
 
 from core.numbering import is_number
-from workorders.selectors import with_display_annotations
 from workorders.models import WorkOrder
+from workorders.selectors import with_display_annotations
 from workorders.stages import Stage
 
 from .models import QUEUE_PK, Queue, QueueEntry

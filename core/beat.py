@@ -11,6 +11,7 @@ due in the seconds between the old leader's death and the takeover is skipped un
 time, which is the right failure for e-mails and nightly jobs (at most once, never twice).
 """
 
+import contextlib
 import logging
 import uuid
 
@@ -62,10 +63,8 @@ class SingleBeatScheduler(PersistentScheduler):
 
     def close(self):
         if self._redis is not None and self.is_leader:
-            try:
+            with contextlib.suppress(redis.RedisError):  # the lock expires by itself
                 self._redis.eval(_RELEASE_IF_OURS, 1, self.lock_key, self.token)
-            except redis.RedisError:
-                pass  # the lock expires by itself
         super().close()
 
     def _hold_lock(self) -> bool:

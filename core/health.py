@@ -10,6 +10,7 @@ Beanstalk's health checks come over plain HTTP with the instance's private IP as
 redirect to HTTPS or a 400 for an unknown host would mark a healthy instance as failing.
 """
 
+import contextlib
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -90,10 +91,8 @@ def _import_in_this_thread() -> None:
 def run_checks(timeout: float | None = None) -> dict[str, dict]:
     """Run every check at once; each answer is ``{"ok", "detail", "ms"}`` or ``{"ok", "error"}``."""
     timeout = settings.AWNING_HEALTH_TIMEOUT if timeout is None else timeout
-    try:
+    with contextlib.suppress(Exception):  # a broken backend is reported by its own check below
         _import_in_this_thread()
-    except Exception:  # a broken backend is reported by its own check below
-        pass
     started = time.monotonic()
     pool = ThreadPoolExecutor(max_workers=len(CHECKS), thread_name_prefix="health")
     futures = {name: pool.submit(_timed, check) for name, check in CHECKS.items()}

@@ -9,10 +9,10 @@ from django.db.models import F
 
 from accounts.models import User
 from core.cache import WORK_ORDER_STATE, invalidate_on_commit
-from core.numbering import CUSTOMER_NUMBER, next_number
 from core.editing import apply_fields, save_version, validate
 from core.items import ITEM_FIELDS, normalise_item_text
 from core.locks import lock_for_edit, lock_row
+from core.numbering import CUSTOMER_NUMBER, next_number
 
 from .models import CatalogItem, Customer, Source
 from .selectors import SOURCE_CHOICES
@@ -43,7 +43,7 @@ def create_source(*, fields: Mapping[str, Any]) -> Source:
 def update_source(*, source: Source, fields: Mapping[str, Any]) -> Source:
     """Locks the source row (alone); a rename keeps every reference (sources have a surrogate key).
     The cached source choices change after commit."""
-    source = lock_row(Source.objects, pk=source.pk)
+    source = lock_row(Source, pk=source.pk)
     apply_fields(source, fields, SOURCE_FIELDS)
     validate(source)
     source.validate_unique()
@@ -78,7 +78,7 @@ def update_customer(
 ) -> Customer:
     """Locks the customer row (alone: no other lock of core/locks.py is taken with it) and refuses
     a stale ``expected_version`` (StaleEditError). After commit the dashboard cache moves on."""
-    customer = lock_for_edit(Customer.objects, pk=customer.pk, expected_version=expected_version)
+    customer = lock_for_edit(Customer, pk=customer.pk, expected_version=expected_version)
     apply_fields(customer, fields, CUSTOMER_FIELDS)
     validate(customer)
     invalidate_on_commit(WORK_ORDER_STATE)  # a new source moves the customer's orders in analytics
@@ -105,7 +105,7 @@ def catalog_lock_key(values: Mapping[str, Any]) -> tuple[str, ...]:
     return tuple(identity[name] for name in ("description_key", "material", "colour", "condition", "size"))
 
 
-def _catalog_identity(*, customer: Customer, values: Mapping[str, Any]) -> dict[str, Any]:
+def _catalog_identity(*, customer: Customer | None, values: Mapping[str, Any]) -> dict[str, Any]:
     return {
         "customer": customer,
         "description_key": description_key(values["description"]),

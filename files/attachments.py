@@ -207,9 +207,9 @@ def promote(label: str, pk: int) -> str:
         with storage.open(source, "rb") as content:
             attachment.file.name = storage.save(final, content)  # never overwrites: a free name
         made.append(attachment.file.name)
-    if not attachment.thumbnail and attachment.content_type in THUMBNAIL_TYPES:
-        if thumbnail := _make_thumbnail(attachment):
-            made.append(thumbnail)
+    needs_thumbnail = not attachment.thumbnail and attachment.content_type in THUMBNAIL_TYPES
+    if needs_thumbnail and (thumbnail := _make_thumbnail(attachment)):
+        made.append(thumbnail)
     if not made:
         return "unchanged"
     return _name_promoted(model, pk, source=source, promoted=attachment, made=made)

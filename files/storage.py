@@ -9,7 +9,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -55,7 +55,7 @@ def iter_objects(storage: Storage, prefix: str) -> Iterator[StoredObject]:
         for filename in files:
             path = os.path.join(folder, filename)
             name = os.path.relpath(path, root).replace(os.sep, "/")
-            yield StoredObject(name, datetime.fromtimestamp(os.path.getmtime(path), tz=timezone.utc))
+            yield StoredObject(name, datetime.fromtimestamp(os.path.getmtime(path), tz=UTC))
 
 
 def delete_objects(storage: Storage, names: list[str]) -> None:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from .registry import BY_KIND, BY_MODEL
 from .storage import download_response
 
+
 def download_url(attachment, *, thumbnail: bool = False) -> str:
     name = "files:thumbnail" if thumbnail else "files:download"
     return reverse(name, args=[BY_MODEL[attachment._meta.label].kind, attachment.pk])

@@ -8,10 +8,10 @@ from accounts import roles
 from accounts.hashers import from_werkzeug
 from accounts.models import User
 from accounts.services import role_of, set_role
-from core.locks import lock_queue, lock_repair_orders, lock_rows
-from customers.models import Customer
 from cleaning_queue.models import QUEUE_PK, Queue, QueueEntry
 from cleaning_queue.services import bump_version, default_key
+from core.locks import lock_queue, lock_repair_orders, lock_rows
+from customers.models import Customer
 from repairs.models import RepairOrder
 from workorders.models import WorkOrder
 from workorders.stages import QUEUE_STAGES

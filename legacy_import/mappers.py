@@ -317,7 +317,7 @@ def link_pairs(wo_links: dict[int, int], ro_links: dict[int, int]) -> tuple[dict
     """
     both = sorted((ro, wo) for wo, ro in wo_links.items() if ro_links.get(ro) == wo)
     one_sided = sorted(
-        ({(ro, wo) for wo, ro in wo_links.items()} | {(ro, wo) for ro, wo in ro_links.items()}) - set(both)
+        ({(ro, wo) for wo, ro in wo_links.items()} | set(ro_links.items())) - set(both)
     )
     chosen: dict[int, int] = {}
     taken_work_orders: set[int] = set()

@@ -2,18 +2,18 @@
 completely or, when anything fails, not at all (earlier tables stay imported)."""
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import reduce
 from operator import or_
-from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
 
-from files.registry import FINAL_PREFIXES
-from files.storage import STAGING_PREFIX
 from core.items import ITEM_FIELDS
 from customers.models import CatalogItem, Customer, Source
+from files.registry import FINAL_PREFIXES
+from files.storage import STAGING_PREFIX
 from repairs.models import RepairOrder, RepairOrderFile, RepairOrderItem
 from workorders.models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
 from workorders.services import square_feet_of
@@ -178,7 +178,7 @@ def _children(run: Run, table: str, *, parent_column: str, parents: dict, mapper
 
 
 def _sync(run: Run, table: str, model, *, parent: str, parent_column: str, parents: dict, mapper, compare,
-          legacy_parents: set | None = None, owned: Q = Q()):
+          legacy_parents: set | None = None, owned: Q | None = None):
     """``legacy_parents``: the parents' keys in the legacy table. Only those parents may lose
     children; orders made in the new system keep theirs. ``owned``: the children the legacy
     data owns (not files uploaded here)."""
@@ -186,7 +186,7 @@ def _sync(run: Run, table: str, model, *, parent: str, parent_column: str, paren
                        limits=char_limits(model))
     in_scope = {pk for key, pk in parents.items() if legacy_parents is None or key in legacy_parents}
     sync_children(model, parent=parent, groups=groups, compare=compare, parents_in_scope=in_scope,
-                  stats=run.report.table(table), batch_size=run.batch_size, owned=owned)
+                  stats=run.report.table(table), batch_size=run.batch_size, owned=owned or Q())
 
 
 # Attachments uploaded in this system (staged or promoted to our key layout): never the

@@ -96,7 +96,7 @@ def upsert(
             old = current[1 : 1 + len(compare)]
             if tuple(values[name] for name in compare) == tuple(old):
                 continue
-            previous[row_key] = dict(zip(compare, old))
+            previous[row_key] = dict(zip(compare, old, strict=True))
             stats.updated += 1
             if versioned:
                 values["version"] = current[-1] + 1
@@ -128,7 +128,7 @@ def sync_children(
     parents_in_scope: set[int],
     stats: TableStats,
     batch_size: int,
-    owned: Q = Q(),
+    owned: Q | None = None,
 ) -> None:
     """Make each parent's children equal the legacy list, replacing a parent's whole list only
     when it differs (the legacy app itself re-created repair lines on every edit).
@@ -140,7 +140,7 @@ def sync_children(
     parent_attname = f"{parent}_id"
     existing: dict[int, tuple] = {}
     current_parent, current_rows = None, []
-    owned_rows = model.objects.filter(owned)
+    owned_rows = model.objects.filter(owned or Q())
     for row in owned_rows.order_by(parent_attname, "pk").values_list(parent_attname, *compare).iterator(5000):
         if row[0] != current_parent:
             if current_parent is not None:

@@ -22,7 +22,14 @@ from . import artifacts
 from .features import FEATURE_NAMES, History, OrderHistory, feature_matrix, load_order_facts
 from .models import ModelVersion, Prediction, TrainingRun
 from .serving import ACTIVE_CACHE, current_model
-from .training import TrainingResult, code_version, default_estimator, fit_and_evaluate, predicted_completion, training_rows
+from .training import (
+    TrainingResult,
+    code_version,
+    default_estimator,
+    fit_and_evaluate,
+    predicted_completion,
+    training_rows,
+)
 
 log = logging.getLogger(__name__)
 

@@ -15,7 +15,7 @@ from sklearn.base import RegressorMixin
 from sklearn.ensemble import HistGradientBoostingRegressor
 from threadpoolctl import threadpool_limits
 
-from .features import CATEGORICAL_FEATURES, FEATURE_NAMES, FEATURES_VERSION, OrderFacts, History, feature_matrix
+from .features import CATEGORICAL_FEATURES, FEATURE_NAMES, FEATURES_VERSION, History, OrderFacts, feature_matrix
 
 HOLDOUT_SHARE = 0.2
 # Durations outside 0..MAX_DAYS are data errors (completion typed before the date in, or a job

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from core.choices import QuoteStatus
 from core.models import ItemDescription, Order, positive
+from customers.models import CatalogItem, Customer
 from files.models import Attachment
 from files.registry import final_name
-from customers.models import CatalogItem, Customer
 from workorders.models import WorkOrder
 
 

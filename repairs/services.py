@@ -9,13 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from files.attachments import StagedFile, attach_staged, delete_attachment, forget_after_commit, lock_owned_files
-from core.errors import AlreadyLinked, DeletedMeanwhile, DomainError, InvalidTransition, StaleEditError
-from core.numbering import REPAIR_ORDER_NUMBER, next_number
 from core.editing import apply_fields, save_version, stale_edit_message, validate, validate_dates
-from core.locks import lock_for_edit, lock_repair_orders, lock_work_order
+from core.errors import AlreadyLinked, DeletedMeanwhile, DomainError, InvalidTransition, StaleEditError
 from core.items import build_lines
+from core.locks import lock_for_edit, lock_repair_orders, lock_work_order
+from core.numbering import REPAIR_ORDER_NUMBER, next_number
 from customers.models import Customer
+from files.attachments import StagedFile, attach_staged, delete_attachment, forget_after_commit, lock_owned_files
 from workorders.models import WorkOrder
 
 from .models import RepairOrder, RepairOrderFile, RepairOrderItem
@@ -115,7 +115,7 @@ def update_repair_order(
         repair_order = link_repair(repair_order=repair_order, work_order=work_order, relink=relink,
                                    expected_version=expected_version, linked_by=updated_by)
         expected_version = repair_order.version  # checked under the lock this transaction holds
-    repair_order = lock_for_edit(RepairOrder.objects, pk=repair_order.pk, expected_version=expected_version)
+    repair_order = lock_for_edit(RepairOrder, pk=repair_order.pk, expected_version=expected_version)
     apply_fields(repair_order, fields, REPAIR_ORDER_FIELDS)
     validate_repair_order(repair_order)
     if items is not None:
@@ -189,7 +189,7 @@ def _link(repair_order: RepairOrder, work_order: WorkOrder, *, relink: bool, loc
     if repair_order.work_order_id and not relink:
         raise AlreadyLinked(
             LINKED_ELSEWHERE.format(
-                repair=repair_order.number, current=repair_order.work_order.number, target=work_order.number
+                repair=repair_order.number, current=_number_of(repair_order.work_order), target=work_order.number
             )
         )
     other = RepairOrder.objects.filter(work_order=work_order).exclude(pk=repair_order.pk).first()
@@ -208,6 +208,11 @@ def _link(repair_order: RepairOrder, work_order: WorkOrder, *, relink: bool, loc
     repair_order.save(update_fields=["work_order"])
 
 
+
+def _number_of(work_order: WorkOrder | None) -> str:
+    return str(work_order.number) if work_order is not None else "—"
+
+
 @transaction.atomic
 def complete_repair_order(*, repair_order: RepairOrder, on: date | None = None, completed_by: User) -> RepairOrder:
     """Stamp the completion date; managers only (checked before any lock).
@@ -216,7 +221,7 @@ def complete_repair_order(*, repair_order: RepairOrder, on: date | None = None, 
     """
     if not completed_by.has_perm("repairs.complete_repairorder"):
         raise PermissionDenied(ONLY_MANAGERS_COMPLETE)
-    repair_order = lock_for_edit(RepairOrder.objects, pk=repair_order.pk, expected_version=None)
+    repair_order = lock_for_edit(RepairOrder, pk=repair_order.pk, expected_version=None)
     if repair_order.completed_on:
         raise InvalidTransition(ALREADY_COMPLETED.format(number=repair_order.number))
     repair_order.completed_on = on or timezone.localdate()

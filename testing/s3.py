@@ -32,7 +32,7 @@ class Bucket:
         self.client = boto3.client("s3", endpoint_url=endpoint, **CREDENTIALS)
         self.client.create_bucket(Bucket=name)
 
-    def keys(self, prefix: str = "") -> list[str]:
+    def object_keys(self, prefix: str = "") -> list[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(Bucket=self.name, Prefix=prefix)
         return sorted(obj["Key"] for page in pages for obj in page.get("Contents", []))
 

@@ -24,7 +24,6 @@ from reportlab.pdfgen.canvas import Canvas
 from core.choices import Tier
 from core.models import Order
 from repairs.models import RepairOrder
-
 from workorders.models import WorkOrder
 
 SHOP_NAME = settings.AWNING_SHOP_NAME

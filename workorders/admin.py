@@ -7,22 +7,26 @@ from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
-from core.admin_base import refusal_text
-from core.numbering import is_number
+from core.admin_base import OrderListMixin, ReadOnlyInline, ServiceAdmin, extend_admin, item_inline, refusal_text
 from core.errors import DomainError
-
-from core.admin_base import OrderListMixin, ReadOnlyInline, ServiceAdmin, extend_admin, item_inline
+from core.numbering import is_number
 from customers.order_admin import AggregateAdmin, CatalogPickForm
-from files.admin import file_inline
 from customers.selectors import list_source_choices
+from files.admin import file_inline
 
 from . import services
 from .models import (
-    CheckIn, CheckInFile, CheckInItem, QuoteRequest, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem,
+    CheckIn,
+    CheckInFile,
+    CheckInItem,
+    QuoteRequest,
+    WorkOrder,
+    WorkOrderEvent,
+    WorkOrderFile,
+    WorkOrderItem,
 )
 from .selectors import with_display_annotations
 from .stages import COMPLETE_PERMISSION, Stage
-
 
 
 class OpenClosedFilter(admin.SimpleListFilter):

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from core.choices import QuoteStatus, ReturnTo, StorageTime
 from core.models import ItemDescription, Order, VersionedModel, positive
+from customers.models import CatalogItem, Customer, Source
 from files.models import Attachment
 from files.registry import final_name
-from customers.models import CatalogItem, Customer, Source
 
 from .stages import Stage
 

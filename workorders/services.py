@@ -15,17 +15,24 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.choices import QuoteStatus
 from core.cache import WORK_ORDER_STATE, invalidate_on_commit
-from files.attachments import StagedFile, attach_staged, copy_attachments, delete_attachment, forget_after_commit, lock_owned_files
-from core.errors import AlreadyProcessed, InvalidTransition
-from core.numbering import WORK_ORDER_NUMBER, next_number
+from core.choices import QuoteStatus
 from core.editing import apply_fields, save_version, validate, validate_dates
+from core.errors import AlreadyProcessed, InvalidTransition
 from core.items import ITEM_FIELDS, build_lines
 from core.locks import lock_check_in, lock_repair_orders, lock_work_order
+from core.numbering import WORK_ORDER_NUMBER, next_number
 from core.sizes import parse_square_feet
 from customers.models import Customer
 from customers.services import catalog_lock_key, record_catalog_item
+from files.attachments import (
+    StagedFile,
+    attach_staged,
+    copy_attachments,
+    delete_attachment,
+    forget_after_commit,
+    lock_owned_files,
+)
 
 from . import signals
 from .models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
@@ -56,7 +63,7 @@ CANNOT_MOVE = "Work order {number} is {current}; it cannot be moved to {target}.
 QUOTE_FIXED_IN_PROGRESS = "The order is being cleaned; its approved quote can no longer change."
 QUOTE_NOT_AWAITING = "Work order {number} is not awaiting a quote (it is {current})."
 FINAL_LOCATION_REQUIRED = "Say where the packaged goods were put."
-FINAL_LOCATION_MAX = WorkOrder._meta.get_field("final_location").max_length
+FINAL_LOCATION_MAX: int = WorkOrder._meta.get_field("final_location").max_length or 0
 FINAL_LOCATION_TOO_LONG = f"Keep the final location under {FINAL_LOCATION_MAX} characters."
 CHECK_IN_PROCESSED = "Check-in {pk} was already converted into work order {number}; it can no longer be changed."
 CHECK_IN_PROCESSED_ORDER_DELETED = (
@@ -206,7 +213,7 @@ def _lock_linked_repair_order(work_order: WorkOrder) -> None:
         repair_orders = WorkOrder._meta.get_field("repair_order").related_model
     except FieldDoesNotExist:
         return
-    lock_repair_orders(repair_orders.objects.filter(work_order=work_order), key_change=True)
+    lock_repair_orders(repair_orders._default_manager.filter(work_order=work_order), key_change=True)
 
 
 @transaction.atomic

@@ -7,9 +7,9 @@ that needs inline code would show one here before a user ever met a dead button.
 import pytest
 from django.urls import Resolver404, resolve, reverse
 
-from testing.browser import DESKTOP, browser, browser_marks, logged_in_page  # noqa: F401
 from cleaning_queue.tests.factories import queued
 from customers.tests.factories import CatalogItemFactory, SourceFactory
+from testing.browser import DESKTOP, browser_marks, logged_in_page
 
 pytestmark = browser_marks()
 

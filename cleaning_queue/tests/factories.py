@@ -2,8 +2,8 @@ import datetime
 
 from django.db.models import Max
 
-from core.choices import QuoteStatus
 from cleaning_queue.models import QueueEntry
+from core.choices import QuoteStatus
 from customers.tests.factories import CustomerFactory
 from workorders.models import WorkOrder
 from workorders.stages import Stage

@@ -3,11 +3,11 @@
 Set AWNING_SCREENSHOTS_DIR to also save the screenshots shown in the README.
 """
 
-from testing.browser import DESKTOP, PHONE, browser, browser_marks, logged_in_page, screenshot  # noqa: F401
 from cleaning_queue import services
 from cleaning_queue.models import Queue, QueueEntry
 from cleaning_queue.tests.factories import queued
 from customers.tests.factories import SourceFactory
+from testing.browser import DESKTOP, PHONE, browser_marks, logged_in_page, screenshot
 from workorders.stages import Stage
 
 pytestmark = browser_marks()

@@ -5,10 +5,10 @@ import random
 from django.db import IntegrityError, transaction
 
 from accounts.models import User
-from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from cleaning_queue import services
 from cleaning_queue.models import Queue, QueueEntry
 from cleaning_queue.tests.factories import bulk_queue
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 
 pytestmark = concurrency_marks()
 

@@ -11,10 +11,10 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from core.cache import current_key
-from testing.concurrency import concurrency_marks
 from customers.selectors import SOURCE_CHOICES
 from customers.services import update_source
 from customers.tests.factories import SourceFactory
+from testing.concurrency import concurrency_marks
 
 pytestmark = [*concurrency_marks(), pytest.mark.slow]  # each test starts Python processes
 

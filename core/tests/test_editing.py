@@ -4,8 +4,8 @@ import pytest
 from django.db import transaction
 
 from core.editing import DELETED_MEANWHILE
-from core.locks import lock_for_edit, lock_row
 from core.errors import DeletedMeanwhile, DomainError
+from core.locks import lock_for_edit, lock_row
 from customers.models import Customer, Source
 from customers.tests.factories import CustomerFactory, SourceFactory
 

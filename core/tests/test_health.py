@@ -5,8 +5,8 @@ import socket
 import pytest
 from django.db import ConnectionHandler, connection
 
-from core import health
 from bench.server import free_port
+from core import health
 
 pytestmark = pytest.mark.django_db
 

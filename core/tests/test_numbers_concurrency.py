@@ -5,12 +5,12 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from customers.models import Customer
 from customers.services import create_customer
 from customers.tests.factories import CustomerFactory
 from repairs.models import RepairOrder
 from repairs.services import create_repair_order
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from workorders.models import WorkOrder
 from workorders.services import create_work_order
 

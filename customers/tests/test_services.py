@@ -4,9 +4,9 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from sequences import get_last_value
 
+from core.editing import STALE_EDIT
 from core.errors import StaleEditError
 from core.numbering import CUSTOMER_NUMBER
-from core.editing import STALE_EDIT
 from customers import services
 from customers.models import CatalogItem, Customer, Source
 from customers.tests.factories import CatalogItemFactory, CustomerFactory, SourceFactory

@@ -14,9 +14,9 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 import core.cache
 from core.choices import QuoteStatus
 from customers.tests.factories import CustomerFactory
+from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, work_order_post
 from testing.files import photo
 from workorders.models import WorkOrder
-from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, work_order_post
 
 # A real commit: Django's own on_commit machinery runs the hooks, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,10 +6,10 @@ import pytest
 from django.urls import reverse
 
 from customers.tests.factories import CustomerFactory
+from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, change_post, work_order_post
 from testing.files import pdf, photo, stored
 from workorders.models import WorkOrder
 from workorders.tests.factories import CheckInFactory, WorkOrderFactory
-from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, change_post, work_order_post
 
 pytestmark = pytest.mark.django_db
 

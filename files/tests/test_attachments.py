@@ -14,11 +14,10 @@ from files import attachments
 from files.tasks import promote_attachment
 from repairs import services as repairs
 from repairs.tests.factories import RepairOrderFactory
+from testing.files import pdf, photo, stage, stored
 from workorders import services
 from workorders.models import WorkOrderFile
 from workorders.tests.factories import CheckInFactory, WorkOrderFactory
-
-from testing.files import pdf, photo, stage, stored
 
 pytestmark = pytest.mark.django_db
 
@@ -124,8 +123,7 @@ def test_each_upload_enqueues_its_promotion_on_commit(enqueued, django_capture_o
 
 def test_a_rolled_back_upload_enqueues_nothing(enqueued, django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError), transaction.atomic():
             services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
             raise RuntimeError
     assert (callbacks, enqueued) == ([], [])

@@ -14,11 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from files import attachments
+from testing.files import photo, stage, stored
 from workorders import services
 from workorders.models import WorkOrderFile
 from workorders.tests.factories import WorkOrderFactory
-
-from testing.files import photo, stage, stored
 
 pytestmark = pytest.mark.django_db
 DAY = 24 * 3600

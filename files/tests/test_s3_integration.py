@@ -18,14 +18,13 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from awning.celery import app as celery_app
-from files.views import download_url
 from files.tasks import promote_attachment
+from files.views import download_url
+from testing.files import pdf, photo, stage
+from testing.s3 import Bucket, use_bucket
 from workorders import services
 from workorders.models import WorkOrderFile
 from workorders.tests.factories import WorkOrderFactory
-
-from testing.files import pdf, photo, stage
-from testing.s3 import Bucket, bucket, moto_endpoint, use_bucket  # noqa: F401 — fixtures
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow, pytest.mark.django_db]
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,13 +41,13 @@ def test_upload_is_promoted_to_its_final_key_with_a_thumbnail(bucket, django_cap
     order = WorkOrderFactory()
     attachment = promoted_upload(order, photo(), django_capture_on_commit_callbacks)
     prefix = f"work-orders/{order.number}/"
-    assert bucket.keys() == [prefix + "IMG_0001.jpg", prefix + "thumbnails/IMG_0001.jpg.thumb.jpg"]
+    assert bucket.object_keys() == [prefix + "IMG_0001.jpg", prefix + "thumbnails/IMG_0001.jpg.thumb.jpg"]
     assert attachment.file.name == prefix + "IMG_0001.jpg"
 
 
 def test_objects_are_private(bucket, django_capture_on_commit_callbacks):
     promoted_upload(WorkOrderFactory(), photo(), django_capture_on_commit_callbacks)
-    for key in bucket.keys():
+    for key in bucket.object_keys():
         grants = bucket.client.get_object_acl(Bucket=bucket.name, Key=key)["Grants"]
         assert all("URI" not in grant["Grantee"] for grant in grants), grants  # no AllUsers / AuthenticatedUsers
         public = f"{bucket.endpoint}/{bucket.name}/{key}"
@@ -62,12 +61,12 @@ def test_a_rolled_back_upload_leaves_no_final_object_and_reconcile_sweeps_the_st
     with pytest.raises(RuntimeError), transaction.atomic():
         services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
         raise RuntimeError("the order's save failed")
-    assert bucket.keys("work-orders/") == []
-    assert len(bucket.keys("staging/")) == 1
+    assert bucket.object_keys("work-orders/") == []
+    assert len(bucket.object_keys("staging/")) == 1
     call_command("reconcile_storage", "--delete", stdout=io.StringIO())
-    assert len(bucket.keys("staging/")) == 1  # younger than a day: left alone
+    assert len(bucket.object_keys("staging/")) == 1  # younger than a day: left alone
     call_command("reconcile_storage", "--delete", "--staged-hours", "0", stdout=io.StringIO())
-    assert bucket.keys() == []
+    assert bucket.object_keys() == []
 
 
 def test_promoting_twice_leaves_one_object_and_one_thumbnail(bucket, django_capture_on_commit_callbacks):
@@ -76,27 +75,27 @@ def test_promoting_twice_leaves_one_object_and_one_thumbnail(bucket, django_capt
     for _ in range(2):
         with django_capture_on_commit_callbacks(execute=True):
             promote_attachment(attachment._meta.label, attachment.pk)
-    assert len(bucket.keys("work-orders/")) == 2 and bucket.keys("staging/") == []
+    assert len(bucket.object_keys("work-orders/")) == 2 and bucket.object_keys("staging/") == []
 
 
 def test_deleting_the_order_deletes_its_objects_after_commit(bucket, django_capture_on_commit_callbacks):
     order = WorkOrderFactory()
     for upload in (photo(), pdf()):
         promoted_upload(order, upload, django_capture_on_commit_callbacks)
-    assert len(bucket.keys()) == 3
+    assert len(bucket.object_keys()) == 3
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.delete_work_order(work_order=order)
-    assert len(bucket.keys()) == 3
+    assert len(bucket.object_keys()) == 3
     for callback in callbacks:
         callback()
-    assert bucket.keys() == []
+    assert bucket.object_keys() == []
 
 
 def test_the_download_link_works_and_expires(bucket, settings, client, office_user, django_capture_on_commit_callbacks):
     use_bucket(settings, bucket, expire=120)
     attachment = promoted_upload(WorkOrderFactory(), pdf(), django_capture_on_commit_callbacks)
     client.force_login(office_user)
-    asked_at = datetime.datetime.now(datetime.timezone.utc)
+    asked_at = datetime.datetime.now(datetime.UTC)
     response = client.get(download_url(attachment))
     assert response.status_code == 302
     link = response["Location"]
@@ -107,7 +106,7 @@ def test_the_download_link_works_and_expires(bucket, settings, client, office_us
     # moto serves expired links (it does not check signatures), so check what S3 enforces: the
     # signed query says the link dies two minutes after it was made.
     query = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)
-    signed_at = datetime.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.timezone.utc)
+    signed_at = datetime.datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=datetime.UTC)
     assert query["X-Amz-Expires"] == ["120"] and "X-Amz-Signature" in query
     assert abs((signed_at - asked_at).total_seconds()) < 5
     client.logout()
@@ -123,9 +122,9 @@ def test_reconcile_on_a_seeded_bucket_deletes_exactly_the_unreferenced_objects(b
         bucket.put(key)
     out = io.StringIO()
     call_command("reconcile_storage", "--staged-hours", "0", "--grace-minutes", "0", stdout=out)
-    assert "Would delete 3 orphan(s)" in out.getvalue() and len(bucket.keys()) == 6
+    assert "Would delete 3 orphan(s)" in out.getvalue() and len(bucket.object_keys()) == 6
     call_command("reconcile_storage", "--delete", "--staged-hours", "0", "--grace-minutes", "0", stdout=io.StringIO())
-    assert bucket.keys() == kept
+    assert bucket.object_keys() == kept
 
 
 # --- a real worker -----------------------------------------------------------------------------
@@ -175,12 +174,12 @@ def test_a_real_worker_promotes_after_commit_and_deletes_after_delete(celery_wor
     prefix = f"work-orders/{order.number}/"
     promoted = wait_for(lambda: WorkOrderFile.objects.filter(pk=attachment.pk, thumbnail__startswith=prefix).first())
     assert promoted.file.name == prefix + "IMG_0001.jpg"
-    wait_for(lambda: celery_worker.keys("staging/") == [])
-    assert celery_worker.keys() == [prefix + "IMG_0001.jpg", prefix + "thumbnails/IMG_0001.jpg.thumb.jpg"]
+    wait_for(lambda: celery_worker.object_keys("staging/") == [])
+    assert celery_worker.object_keys() == [prefix + "IMG_0001.jpg", prefix + "thumbnails/IMG_0001.jpg.thumb.jpg"]
 
     with pytest.raises(RuntimeError), transaction.atomic():
         services.add_work_order_file(work_order=order, staged=stage(photo("rolled-back.jpg")), uploaded_by=None)
         raise RuntimeError
     services.delete_work_order(work_order=order)
-    wait_for(lambda: celery_worker.keys("work-orders/") == [])
-    assert len(celery_worker.keys("staging/")) == 1  # the rolled-back upload's, never promoted
+    wait_for(lambda: celery_worker.object_keys("work-orders/") == [])
+    assert len(celery_worker.object_keys("staging/")) == 1  # the rolled-back upload's, never promoted

@@ -19,12 +19,12 @@ from core.choices import QuoteStatus
 from customers.tests.factories import CustomerFactory
 from files.attachments import stage_upload
 from files.storage import is_staged
+from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, work_order_post
 from testing.files import photo
 from workorders.models import WorkOrder, WorkOrderFile
 from workorders.services import add_work_order_file, change_work_order_stage, create_work_order
 from workorders.stages import Stage
 from workorders.tests.factories import WorkOrderFactory, item_data
-from testing.admin_forms import AWNING, WORK_ORDER_ADD_URL, work_order_post
 
 pytestmark = [pytest.mark.concurrency, pytest.mark.django_db(transaction=True)]
 

@@ -7,7 +7,7 @@ import random
 from datetime import timedelta
 
 from customers.tests.factories import CustomerFactory, SourceFactory
-from testing.browser import DESKTOP, PHONE, browser, browser_marks, logged_in_page, screenshot  # noqa: F401
+from testing.browser import DESKTOP, PHONE, browser_marks, logged_in_page, screenshot
 from testing.orders import completed_order, days_ago, line, order_at
 from workorders.stages import Stage
 from workorders.tests.factories import CheckInFactory

@@ -67,7 +67,7 @@ WO_COLUMNS = ("workorderno", "custid", "woname", "storagetime", "returnstatus", 
 
 
 def _wo(number, custid, **values):
-    row = {column: None for column in WO_COLUMNS}
+    row = dict.fromkeys(WO_COLUMNS)
     row.update(workorderno=number, custid=custid, woname=f"Job {number}", datein=D(2025, 10, 1), quote="Done",
                iscushion=False, created_at=MIGRATED, updated_at=MIGRATED)
     row.update(values)
@@ -117,7 +117,7 @@ RO_COLUMNS = ("repairorderno", "custid", "roname", "source", "WO DATE", "DATE TO
 
 
 def _ro(number, custid, **values):
-    row = {column: None for column in RO_COLUMNS}
+    row = dict.fromkeys(RO_COLUMNS)
     row.update(repairorderno=number, custid=custid, roname=f"Repair {number}", datein=D(2025, 10, 1),
                created_at=MIGRATED, updated_at=MIGRATED)
     row.update(values)

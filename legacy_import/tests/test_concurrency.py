@@ -7,9 +7,9 @@ import pytest
 from django.db import connection, transaction
 from django.db.models.query import QuerySet
 
-from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from legacy_import.report import TableStats
 from legacy_import.writers import upsert
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from workorders.models import WorkOrder
 from workorders.services import update_work_order
 from workorders.tests.factories import WorkOrderFactory
@@ -54,7 +54,7 @@ def test_the_import_locks_what_it_versions_so_two_writes_make_two_versions(monke
     assert saved.version == 3  # created 1, then one number per write
 
 
-@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="SQLite's IMMEDIATE transactions serialise writers anyway")
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite's IMMEDIATE transactions serialise writers anyway")
 def test_negative_control_without_row_locks_two_writes_share_one_version(monkeypatch):
     monkeypatch.setattr(QuerySet, "select_for_update", lambda self, *args, **kwargs: self)
     saved = import_and_edit_at_once(monkeypatch)

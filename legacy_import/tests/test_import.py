@@ -5,15 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from core.choices import QuoteStatus, ReturnMethod, ReturnTo, StorageTime
 from cleaning_queue.models import QueueEntry
+from core.choices import QuoteStatus, ReturnMethod, ReturnTo, StorageTime
 from customers.models import CatalogItem, Customer, Source
 from insights.models import CleaningReminder
+from legacy_import.services import run_import
 from repairs.models import RepairOrder, RepairOrderFile, RepairOrderItem
 from workorders.models import CheckIn, CheckInFile, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
 from workorders.stages import Stage
-
-from legacy_import.services import run_import
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]  # every test reads the PostgreSQL legacy source
 

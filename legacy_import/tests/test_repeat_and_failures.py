@@ -1,19 +1,18 @@
 """Running again, dry runs, and bad input: the import is repeatable and never half-done."""
 
 import pytest
-from django.utils import timezone
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError
+from django.utils import timezone
 
-from core.numbering import sequence_states
 from cleaning_queue.models import Queue, QueueEntry
+from core.numbering import sequence_states
 from customers.models import CatalogItem, Customer, Source
 from customers.services import create_catalog_item
 from insights.models import CleaningReminder
+from legacy_import.services import run_import
 from repairs.models import RepairOrder
 from workorders.models import CheckIn, CheckInItem, WorkOrder, WorkOrderEvent, WorkOrderFile, WorkOrderItem
-
-from legacy_import.services import run_import
 from workorders.tests.factories import WorkOrderFactory
 
 pytestmark = pytest.mark.django_db

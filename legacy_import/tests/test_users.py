@@ -8,7 +8,6 @@ from accounts import roles
 from accounts.hashers import WerkzeugPasswordHasher, from_werkzeug
 from accounts.models import User
 from accounts.services import role_of
-
 from legacy_import.services import run_import
 
 from .legacy_fixture import PASSWORDS, pbkdf2_hash, scrypt_hash

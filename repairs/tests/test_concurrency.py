@@ -3,11 +3,11 @@
 import time
 
 from core.errors import AlreadyLinked
-from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from customers.tests.factories import CustomerFactory
 from repairs.models import RepairOrder
 from repairs.services import link_repair
 from repairs.tests.factories import RepairOrderFactory
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from workorders.models import WorkOrder
 from workorders.tests.factories import WorkOrderFactory
 
@@ -58,7 +58,7 @@ def test_two_people_swapping_links_crosswise_do_not_deadlock():
         repairs = [RepairOrderFactory(customer=customer, work_order=order) for order in orders]
         results = run_concurrently(
             2,
-            lambda t: link_repair(
+            lambda t, repairs=repairs, orders=orders: link_repair(
                 repair_order=RepairOrder(pk=repairs[1 - t].pk), work_order=orders[t], relink=True, linked_by=None
             ),
         )

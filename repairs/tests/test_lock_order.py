@@ -6,6 +6,7 @@ hoping for it: the first thread pauses right after its first lock, the second st
 the database lock, so there is no row-lock interleaving to force: those tests are skipped there.
 """
 
+import contextlib
 import re
 import threading
 import time
@@ -23,10 +24,10 @@ from repairs import services as repair_services
 from repairs.models import RepairOrder
 from repairs.services import WorkOrderGone, link_repair
 from repairs.tests.factories import RepairOrderFactory
+from testing.files import pdf, stage
 from workorders import services as work_order_services
 from workorders.models import CheckIn, WorkOrder
 from workorders.services import convert_check_in, delete_work_order
-from testing.files import pdf, stage
 from workorders.stages import Stage
 from workorders.tests.factories import CheckInFactory, item_data
 
@@ -53,11 +54,9 @@ class Session(threading.Thread):
                 self.pid = cursor.fetchone()[0]
                 # A lock wait longer than WAIT fails the step instead of hanging the test.
                 cursor.execute(f"SET lock_timeout = '{WAIT}s'")
-                try:
-                    # Find a deadlock in 50 ms rather than the default second (superuser setting).
+                # Find a deadlock in 50 ms rather than the default second (superuser setting).
+                with contextlib.suppress(DatabaseError):
                     cursor.execute("SET deadlock_timeout = '50ms'")
-                except DatabaseError:
-                    pass
             self.connected.set()
             self.result = self.work()
         except BaseException as error:  # noqa: BLE001 — handed to the test
@@ -272,10 +271,11 @@ def test_deleting_a_work_order_unlinks_its_repair_order_and_check_in():
 
 
 def _rank_by_table() -> dict[str, int]:
+    from sequences.models import Sequence
+
     from cleaning_queue.models import Queue
     from customers.models import CatalogItem
     from repairs.models import RepairOrderFile
-    from sequences.models import Sequence
     from workorders.models import CheckInFile, WorkOrderFile
 
     kinds = [[CheckIn], [WorkOrder], [RepairOrder], [Sequence], [CatalogItem], [Queue],
@@ -301,9 +301,10 @@ def lock_ranks(run) -> list[int]:
         run()
     seen = []
     for query in queries.captured_queries:
-        if (match := LOCKING.match(query["sql"])) and (table := match.lastgroup and match[match.lastgroup]) in ranks:
-            if ranks[table] not in seen:
-                seen.append(ranks[table])
+        match = LOCKING.match(query["sql"])
+        table = match and match.lastgroup and match[match.lastgroup]
+        if table in ranks and ranks[table] not in seen:
+            seen.append(ranks[table])
     return seen
 
 

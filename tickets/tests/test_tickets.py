@@ -14,10 +14,10 @@ from core.choices import ReturnMethod, ReturnTo, StorageTime
 from customers.tests.factories import CustomerFactory, SourceFactory
 from repairs.models import RepairOrder
 from repairs.tests.factories import RepairOrderFactory
+from tickets.pdf import ELLIPSIS, TICK_BOXES, render_tickets, with_ticket_data
+from tickets.views import NOT_ALLOWED, UNKNOWN_KIND
 from workorders.models import WorkOrder
 from workorders.tests.factories import WorkOrderFactory, item_data
-from tickets.views import NOT_ALLOWED, UNKNOWN_KIND
-from tickets.pdf import ELLIPSIS, TICK_BOXES, render_tickets, with_ticket_data
 
 pytestmark = pytest.mark.django_db
 

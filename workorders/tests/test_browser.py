@@ -4,8 +4,8 @@ import io
 
 from pypdf import PdfReader
 
-from testing.browser import DESKTOP, browser, browser_marks, logged_in_page, screenshot  # noqa: F401
 from customers.tests.factories import CustomerFactory, SourceFactory
+from testing.browser import DESKTOP, browser_marks, logged_in_page, screenshot
 from workorders.models import CheckIn
 
 pytestmark = browser_marks()

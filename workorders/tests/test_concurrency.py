@@ -6,9 +6,9 @@ import time
 from django.db import connection
 from django.db.models import F
 
-from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from customers.models import CatalogItem, Customer
 from customers.tests.factories import CustomerFactory
+from testing.concurrency import concurrency_marks, errors_in, run_concurrently
 from workorders.models import WorkOrder, WorkOrderItem
 from workorders.services import create_work_order, update_work_order
 from workorders.tests.factories import WorkOrderFactory, item_data
@@ -48,7 +48,7 @@ def test_concurrent_item_replacements_end_with_exactly_one_list_and_readers_neve
     order = WorkOrderFactory(items=_list_for(99))
     results, seen_counts = _replace_while_reading(
         order,
-        lambda t: update_work_order(fields={}, 
+        lambda t: update_work_order(fields={},
             work_order=WorkOrder(pk=order.pk), items=_list_for(t), expected_version=None, updated_by=None
         ),
     )
@@ -147,7 +147,7 @@ def test_orders_adding_the_same_new_items_in_opposite_order_do_not_deadlock():
         items = [item_data(0, description=f"Awning {round_}"), item_data(1, description=f"Bimini {round_}")]
         results = run_concurrently(
             2,
-            lambda t: update_work_order(
+            lambda t, orders=orders, items=items: update_work_order(
                 work_order=WorkOrder(pk=orders[t].pk), fields={}, items=items if t == 0 else items[::-1],
                 expected_version=None, updated_by=None,
             ),

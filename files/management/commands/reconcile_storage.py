@@ -2,8 +2,8 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from files.storage import STORAGE_ERRORS
 from files.reconcile import STAGED_MAX_AGE, UNREFERENCED_GRACE, reconcile
+from files.storage import STORAGE_ERRORS
 
 SHOWN = 50  # names listed per kind; the counts are always complete
 
