@@ -5,8 +5,8 @@ from accounts.roles import ADMIN, MANAGER, OFFICE, TECHNICIAN
 from accounts.tests.factories import make_user
 from awning.celery import app as celery_app
 
-# Fixtures shared by several apps' tests (the browser, the S3 server), registered once here.
-pytest_plugins = ["testing.browser", "testing.s3"]
+# Fixtures shared by several apps' tests (the browser, file tasks, the S3 server), registered once here.
+pytest_plugins = ["testing.browser", "testing.files", "testing.s3"]
 
 
 @pytest.fixture(autouse=True)

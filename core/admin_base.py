@@ -353,3 +353,10 @@ class ReadOnlyInline(admin.TabularInline):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+def read_only_inline(model: type[models.Model], fields: tuple[str, ...]) -> type[ReadOnlyInline]:
+    """A model's rows as a read-only list, newest number first (an order app's list on the
+    customer's page, say)."""
+    attributes = {"model": model, "fields": fields, "readonly_fields": fields, "ordering": ("-number",)}
+    return type(f"{model.__name__}ListInline", (ReadOnlyInline,), attributes)

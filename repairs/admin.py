@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 
-from core.admin_base import OrderListMixin, ReadOnlyInline, extend_admin, item_inline
+from core.admin_base import OrderListMixin, extend_admin, item_inline, read_only_inline
 from customers.order_admin import AggregateAdmin, CatalogPickForm
 from files.admin import file_inline
 from workorders.admin import OpenClosedFilter
@@ -47,14 +47,8 @@ class RepairOrderForm(CatalogPickForm):
         return cleaned
 
 
-class CustomerRepairOrderInline(ReadOnlyInline):
-    model = RepairOrder
-    fields = ("number", "name", "item_type", "date_in", "date_required", "completed_on")
-    readonly_fields = fields
-    ordering = ("-number",)
-
-
-extend_admin("customers.Customer", inlines=(CustomerRepairOrderInline,))
+# The customer's page lists their repair orders (customers cannot import this app).
+extend_admin("customers.Customer", inlines=(read_only_inline(RepairOrder, ("number", "name", "item_type", "date_in", "date_required", "completed_on")),))
 
 
 @admin.register(RepairOrder)

@@ -1,7 +1,9 @@
 """Uploads and storage listings for the attachment tests."""
 
 import io
+from unittest import mock
 
+import pytest
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
@@ -34,3 +36,13 @@ def stage(upload=None, **kwargs):
     from files.attachments import stage_upload
 
     return stage_upload(upload if upload is not None else photo(**kwargs))
+
+
+@pytest.fixture
+def enqueued():
+    """The file tasks the services hand to Celery, by name and arguments, instead of running them."""
+    from files import attachments
+
+    calls = []
+    with mock.patch.object(attachments, "send_file_task", side_effect=lambda name, *args: calls.append((name, *args))):
+        yield calls

@@ -1,7 +1,6 @@
 """Attachments on the embedded default's local storage: staging, promotion after commit,
 thumbnails, deletes after commit, and exactly which tasks each service enqueues."""
 
-from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -22,12 +21,6 @@ from workorders.tests.factories import CheckInFactory, WorkOrderFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def enqueued():
-    """The tasks the services hand to Celery, by name and arguments, instead of running them."""
-    calls = []
-    with mock.patch.object(attachments, "send_file_task", side_effect=lambda name, *args: calls.append((name, *args))):
-        yield calls
 
 
 def test_an_upload_is_staged_and_its_row_names_the_staged_object(enqueued):

@@ -84,11 +84,6 @@ def test_negative_control_the_recorder_sees_storage_io_inside_a_transaction():
 db_test = pytest.mark.django_db
 
 
-@pytest.fixture
-def enqueued():
-    calls = []
-    with mock.patch.object(attachments, "send_file_task", side_effect=lambda name, *args: calls.append((name, *args))):
-        yield calls
 
 
 def promoted_check_in_file(django_capture_on_commit_callbacks, name="dropped-off.jpg"):
