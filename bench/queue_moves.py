@@ -37,7 +37,7 @@ def main() -> None:
     from accounts.roles import MANAGER
     from bench.clients import AdminClient
     from bench.server import gunicorn
-    from cleaning_queue.tests.factories import bulk_queue
+    from testing.queue import bulk_queue
 
     numbers = bulk_queue(500)
     manager_sessions = sessions(args.managers, MANAGER)

@@ -7,8 +7,8 @@ from django.db import IntegrityError, transaction
 from accounts.models import User
 from cleaning_queue import services
 from cleaning_queue.models import Queue, QueueEntry
-from cleaning_queue.tests.factories import bulk_queue
 from testing.concurrency import concurrency_marks, errors_in, run_concurrently
+from testing.queue import bulk_queue
 
 pytestmark = concurrency_marks()
 

@@ -2,7 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from cleaning_queue.models import QueueEntry
-from cleaning_queue.tests.factories import bulk_queue
+from testing.queue import bulk_queue
 
 
 @pytest.mark.django_db(transaction=True)

@@ -7,7 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from cleaning_queue import services
 from cleaning_queue.models import Queue, QueueEntry
-from cleaning_queue.tests.factories import bulk_queue, queued
+from cleaning_queue.tests.factories import queued
+from testing.queue import bulk_queue
 from workorders.models import WorkOrder
 from workorders.services import approve_quote, change_work_order_stage, delete_work_order, update_work_order
 from workorders.stages import Stage
