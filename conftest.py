@@ -9,6 +9,18 @@ from awning.celery import app as celery_app
 pytest_plugins = ["testing.browser", "testing.files", "testing.s3"]
 
 
+def pytest_configure(config):
+    # Under pytest-xdist (bin/test --fast) each worker process gets its own file cache: every test
+    # clears the cache, and one worker must not clear the other's in the middle of a test.
+    worker = getattr(config, "workerinput", {}).get("workerid")
+    if worker:
+        from django.conf import settings
+
+        for cache_settings in settings.CACHES.values():
+            if cache_settings["BACKEND"].endswith("FileBasedCache"):
+                cache_settings["LOCATION"] = f"{cache_settings['LOCATION']}-{worker}"
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings, tmp_path):
     # Test-only speed-ups live here so there is still one settings module.
