@@ -29,7 +29,7 @@ from django.db import models, transaction
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.after_commit import after_commit
-from core.locks import lock_attachments
+from core.locks import lock_attachments, lock_row
 
 from .models import Attachment
 from .registry import BY_MODEL, FINAL_PREFIXES, attachment_models
@@ -129,10 +129,11 @@ def delete_attachment(attachment: Attachment) -> None:
     """Delete the row now and its objects once that committed. Call inside a transaction.
 
     Locks the attachment row (full lock: it goes; lock order 7 of core/locks.py, so after any
-    owner lock); schedules the delete of its stored objects after commit."""
+    owner lock); a row someone else deleted first is refused with DeletedMeanwhile. Schedules the
+    delete of its stored objects after commit."""
     # Waits for a promote's row update: the names read are the committed ones (a promote that
     # copies afterwards finds the row gone and deletes its copy).
-    locked = type(attachment).objects.select_for_update().get(pk=attachment.pk)
+    locked = lock_row(type(attachment), pk=attachment.pk, key_change=True)
     names = stored_names([locked])
     locked.delete()
     forget_after_commit(names)

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from PIL import Image
 
+from core.errors import DeletedMeanwhile
 from files import attachments
 from files.tasks import promote_attachment
 from repairs import services as repairs
@@ -216,3 +217,13 @@ def test_photos_that_share_a_stem_get_a_thumbnail_each(django_capture_on_commit_
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_work_order_file(attachment=jpeg)
     assert stored() == sorted([png.file.name, png.thumbnail.name])
+
+
+def test_deleting_a_file_someone_else_deleted_first_is_refused_not_a_server_error(enqueued):
+    order = WorkOrderFactory()
+    attachment = services.add_work_order_file(work_order=order, staged=stage(photo()), uploaded_by=None)
+    stale_copy = WorkOrderFile.objects.get(pk=attachment.pk)
+    services.delete_work_order_file(attachment=attachment)
+
+    with pytest.raises(DeletedMeanwhile):
+        services.delete_work_order_file(attachment=stale_copy)
