@@ -113,8 +113,9 @@ class AggregateAdmin(ServiceAdmin):
         return f"{total} for {sum(line.quantity for line in lines)} item(s)"
 
     def save_with_service(self, request, form, formsets, change):
-        item_formset = next(formset for formset in formsets if formset.model is self.item_model)
-        items = submitted_items(item_formset)
+        # No item inline when the user may not see items: then the lines stay as they are.
+        item_formset = next((formset for formset in formsets if formset.model is self.item_model), None)
+        items = submitted_items(item_formset) if item_formset is not None else None
         if picks := form.cleaned_data.get("add_from_catalog"):
             if items is None:
                 items = current_items(form.instance) if change else SubmittedItems()
@@ -125,9 +126,9 @@ class AggregateAdmin(ServiceAdmin):
             saved = self.update(request, form, fields=fields, items=None if items is None else items.rows)
         else:
             saved = self.create(request, form, fields=fields, items=[] if items is None else items.rows)
-        if items is None:
+        if item_formset is not None and items is None:
             record_saved(item_formset)  # the lines were left as they were
-        else:
+        elif item_formset is not None:
             items.record(item_formset, list(saved.items.all()))
         return saved
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.editing import apply_fields, save_version, stale_edit_message, validate, validate_dates
+from core.editing import apply_fields, deleted_meanwhile, save_version, stale_edit_message, validate, validate_dates
 from core.errors import AlreadyLinked, DeletedMeanwhile, DomainError, InvalidTransition, StaleEditError
 from core.items import build_lines
 from core.locks import lock_for_edit, lock_repair_orders, lock_work_order
@@ -109,13 +109,13 @@ def update_repair_order(
     order's row, refusing a stale ``expected_version``. Replaces the items under the lock (delete
     and re-insert, so readers see the old list or the new one). Schedules nothing after commit.
     """
-    target = work_order.pk if work_order is not None and work_order is not KEEP_LINK else None
-    if work_order is not KEEP_LINK and not RepairOrder.objects.filter(pk=repair_order.pk, work_order=target).exists():
-        # Linking first keeps the work order's lock ahead of the repair order's, as everywhere.
-        repair_order = link_repair(repair_order=repair_order, work_order=work_order, relink=relink,
-                                   expected_version=expected_version, linked_by=updated_by)
-        expected_version = repair_order.version  # checked under the lock this transaction holds
-    repair_order = lock_for_edit(RepairOrder, pk=repair_order.pk, expected_version=expected_version)
+    if work_order is not KEEP_LINK and not _linked_as_asked(repair_order, work_order):
+        # Linking first keeps the work order's lock ahead of the repair order's, as everywhere;
+        # the form's version is checked under that lock, and the one save below bumps it once.
+        repair_order, _ = _lock_and_link(repair_order, work_order, relink=relink,
+                                         expected_version=expected_version, actor=updated_by)
+    else:
+        repair_order = lock_for_edit(RepairOrder, pk=repair_order.pk, expected_version=expected_version)
     apply_fields(repair_order, fields, REPAIR_ORDER_FIELDS)
     validate_repair_order(repair_order)
     if items is not None:
@@ -151,27 +151,42 @@ def link_repair(
     ``expected_version`` of this repair order is refused under its lock. Schedules nothing after
     commit.
     """
+    if _linked_as_asked(repair_order, work_order):
+        return RepairOrder.objects.get(pk=repair_order.pk)  # nothing to write, so nothing to lock
+    repair_order, changed = _lock_and_link(repair_order, work_order, relink=relink,
+                                           expected_version=expected_version, actor=linked_by)
+    return save_version(repair_order, actor=linked_by) if changed else repair_order
+
+
+def _linked_as_asked(repair_order: RepairOrder, work_order: WorkOrder | None) -> bool:
     target = work_order.pk if work_order is not None else None
-    if RepairOrder.objects.filter(pk=repair_order.pk, work_order=target).exists():
-        # Already so: not an edit, and no lock either. The admin saves the repair order (and holds
-        # its lock) before it calls this; locking the work order after it here would be the
-        # reverse of the lock order on every save.
-        return RepairOrder.objects.get(pk=repair_order.pk)
+    return RepairOrder.objects.filter(pk=repair_order.pk, work_order=target).exists()
+
+
+def _lock_and_link(
+    repair_order: RepairOrder, work_order: WorkOrder | None, *, relink: bool, expected_version: int | None,
+    actor: User | None,
+) -> tuple[RepairOrder, bool]:
+    """link_repair's locks and link, without the version save (its callers save once); returns
+    the locked repair order and whether its link changed."""
+    target = work_order.pk if work_order is not None else None
     if work_order is not None:
         work_order = _lock_target(work_order)
     current = RepairOrder.objects.filter(work_order=work_order).exclude(pk=repair_order.pk) if work_order else None
     involved = [repair_order.pk, *(current.values_list("pk", flat=True) if current is not None else [])]
     locked = lock_repair_orders(RepairOrder.objects.filter(pk__in=involved), key_change=True)
+    if repair_order.pk not in locked:
+        raise deleted_meanwhile(RepairOrder, repair_order.pk)
     repair_order = locked[repair_order.pk]
     if expected_version is not None and repair_order.version != expected_version:
         raise StaleEditError(stale_edit_message(repair_order))
     if repair_order.work_order_id == target:
-        return repair_order  # someone made the same link meanwhile
+        return repair_order, False  # someone made the same link meanwhile
     if work_order is None:
         repair_order.work_order = None
     else:
-        _link(repair_order, work_order, relink=relink, locked=locked, actor=linked_by)
-    return save_version(repair_order, actor=linked_by)
+        _link(repair_order, work_order, relink=relink, locked=locked, actor=actor)
+    return repair_order, True
 
 
 def _lock_target(work_order: WorkOrder) -> WorkOrder:

@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from accounts.models import User
 from cleaning_queue.models import QueueEntry
 from cleaning_queue.tests.factories import queued
 from core.editing import DATE_REQUIRED_BEFORE_DATE_IN
@@ -178,3 +180,20 @@ def test_the_check_in_list_shows_how_many_are_pending(office_client):
     convert_check_in(check_in=CheckInFactory(), converted_by=None)
     page = office_client.get(reverse("admin:workorders_checkin_changelist")).content.decode()
     assert "Check-ins — 2 pending" in page
+
+
+def test_a_clerk_who_may_not_see_items_saves_the_header_and_keeps_the_lines(client):
+    """Without a permission on the items the page has no item inline; the save must not need one."""
+    order = WorkOrderFactory(rack_number="1 A")
+    clerk = User.objects.create_user(username="header-only", password="x", is_staff=True)
+    for app, codename in (("workorders", "view_workorder"), ("workorders", "change_workorder"), ("customers", "view_customer")):
+        clerk.user_permissions.add(Permission.objects.get(content_type__app_label=app, codename=codename))
+    client.force_login(clerk)
+    body = {name: value for name, value in change_post(order, rack_number="2 B").items()
+            if not name.startswith(("items-", "files-", "events-"))}
+
+    response = client.post(reverse("admin:workorders_workorder_change", args=[order.pk]), body)
+
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.rack_number == "2 B" and order.items.count() == 1

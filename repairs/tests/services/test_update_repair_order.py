@@ -127,3 +127,15 @@ def test_update_repair_order_refuses_a_stale_form_before_moving_the_link(office_
 
     repair.refresh_from_db()
     assert repair.work_order is None and repair.version == 2
+
+
+def test_moving_the_link_in_an_edit_is_one_version_bump(office_user):
+    repair = RepairOrderFactory()
+    work_order = WorkOrderFactory(customer=repair.customer)
+
+    updated = services.update_repair_order(
+        repair_order=repair, fields={"rush": True}, work_order=work_order, expected_version=repair.version,
+        updated_by=office_user,
+    )
+
+    assert updated.version == repair.version + 1
