@@ -167,11 +167,12 @@ def lock_catalog_items(queryset: models.QuerySet[M]) -> list[M]:
     return _in_pk_order(queryset, key_change=False)
 
 
-def lock_attachments(queryset: models.QuerySet[M]) -> list[M]:
-    """Lock order 7: attachment rows in pk order. Full lock: they are about to be deleted (or their
-    object names rewritten by a promote), and the lock waits for a promote in flight."""
+def lock_attachments(queryset: models.QuerySet[M], *, key_change: bool = True) -> list[M]:
+    """Lock order 7: attachment rows in pk order. Full lock by default: they are about to be
+    deleted (or their object names rewritten by a promote), and the lock waits for a promote in
+    flight. ``key_change=False`` for rows only read under the lock (a check-in's files copied)."""
     require_transaction("lock_attachments")
-    return _in_pk_order(queryset, key_change=True)
+    return _in_pk_order(queryset, key_change=key_change)
 
 
 def lock_rows(queryset: models.QuerySet[M], *, key_change: bool = False) -> list[M]:

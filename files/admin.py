@@ -34,16 +34,16 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         uploads = [upload for upload in (data if isinstance(data, (list, tuple)) else [data]) if upload]
-        errors = []
+        checked, errors = [], []
         for upload in uploads:
             try:
                 super().clean(upload, initial)
-                check_upload(upload)
+                checked.append((upload, check_upload(upload)))
             except ValidationError as error:
                 errors.extend(error.messages)
         if errors:
             raise ValidationError(errors)
-        return [stage_upload(upload) for upload in uploads]
+        return [stage_upload(upload, content_type=content_type) for upload, content_type in checked]
 
 
 def upload_help() -> str:

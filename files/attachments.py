@@ -53,15 +53,16 @@ class StagedFile:
     size_bytes: int
 
 
-def stage_upload(upload, *, model: type[Attachment] | None = None) -> StagedFile:
+def stage_upload(upload, *, model: type[Attachment] | None = None, content_type: str = "") -> StagedFile:
     """Check an upload and write it under ``staging/`` of ``model``'s storage (None: the default
     storage, which every attachment model uses and ``reconcile_storage`` sweeps).
 
     Call BEFORE the service that attaches it, outside any row lock: this is the slow storage I/O.
     Raises ValidationError (nothing written) when the file is refused. An object staged for a
-    save that then fails is swept by ``reconcile_storage`` once it is a day old.
+    save that then fails is swept by ``reconcile_storage`` once it is a day old. ``content_type``:
+    what check_upload already said of this upload, so its bytes are not sniffed twice.
     """
-    content_type = check_upload(upload)
+    content_type = content_type or check_upload(upload)
     storage = model._meta.get_field("file").storage if model is not None else default_storage
     original_name = PurePosixPath(upload.name).name[:255]
     name = storage.save(staging_name(storage, original_name), upload)
@@ -71,9 +72,8 @@ def stage_upload(upload, *, model: type[Attachment] | None = None) -> StagedFile
 def stage_uploads(uploads: Sequence, *, model: type[Attachment] | None = None) -> list[StagedFile]:
     """Several uploads: every one is checked before any is written, so a refused file among a
     phone's photos stages none of them."""
-    for upload in uploads:
-        check_upload(upload)
-    return [stage_upload(upload, model=model) for upload in uploads]
+    checked = [(upload, check_upload(upload)) for upload in uploads]
+    return [stage_upload(upload, model=model, content_type=content_type) for upload, content_type in checked]
 
 
 def attach_staged(model: type[A], *, owner_field: str, owner: models.Model, staged: StagedFile, uploaded_by) -> A:
@@ -96,7 +96,7 @@ def copy_attachments(rows: models.QuerySet[Attachment], model: type[A], *, owner
         _attach(model, {owner_field: owner}, row.file.name, original_name=row.original_name,
                 content_type=row.content_type, size_bytes=row.size_bytes, uploaded_by=row.uploaded_by)
         # Source rows last, like every attachment-row lock (after the owners' and the queue's).
-        for row in rows.select_for_update(no_key=True).order_by("pk")
+        for row in lock_attachments(rows, key_change=False)
     ]
 
 
@@ -222,7 +222,7 @@ def _name_promoted(model: type[Attachment], pk: int, *, source: str, promoted: A
     storage = model._meta.get_field("file").storage
     changed = []
     with transaction.atomic():
-        row = model.objects.select_for_update().filter(pk=pk).first()
+        row = next(iter(lock_attachments(model.objects.filter(pk=pk))), None)
         if row is not None and row.file.name == source:
             if promoted.file.name != source:
                 row.file.name = promoted.file.name
